@@ -1,0 +1,1 @@
+"""Sub-commands of ``scamcheck``; each module has ``register(subparsers)``."""
