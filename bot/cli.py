@@ -18,7 +18,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    from bot.commands import db, run
+    from bot.commands import classify, db, run
 
     parser = argparse.ArgumentParser(
         prog="scamcheck",
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     run.register(commands)
     db.register(commands)
+    classify.register(commands)
     return parser
 
 

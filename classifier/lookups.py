@@ -1,0 +1,196 @@
+"""Lookups: what the extracted indicators tell us, and the community blocklist.
+
+The blocklist lives in the bot's database, so the classifier only knows it through the
+``Blocklist`` protocol the caller injects; ``StaticBlocklist`` is an in-memory version for
+the command line and tests. A failing lookup becomes evidence with an ``error`` and never
+aborts the analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from classifier.domains import DomainChecker, DomainFinding, registrable_domain
+from classifier.entities import Entity, EntityKind
+from classifier.verdict import Evidence, EvidenceKind
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A normalised indicator as stored in the blocklist (kind as in the database)."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class BlocklistMatch:
+    """A blocklist entry that matched an indicator of the message."""
+
+    kind: str
+    value: str
+    fraud_type: str | None = None
+
+
+class Blocklist(Protocol):
+    """Anything that can say which indicators are known to belong to scammers."""
+
+    async def find(self, indicators: Sequence[Indicator]) -> Sequence[BlocklistMatch]:
+        """The matching entries (order does not matter)."""
+        ...
+
+
+class StaticBlocklist:
+    """An in-memory blocklist (command line, tests)."""
+
+    def __init__(self, entries: Iterable[BlocklistMatch] = ()) -> None:
+        self._entries = {(entry.kind, entry.value): entry for entry in entries}
+
+    async def find(self, indicators: Sequence[Indicator]) -> Sequence[BlocklistMatch]:
+        """Entries whose (kind, value) equals one of the indicators."""
+        found = (self._entries.get((item.kind, item.value)) for item in indicators)
+        return [entry for entry in found if entry is not None]
+
+
+_PAYMENT_KINDS = {
+    EntityKind.ALIPAY_ACCOUNT: "alipay",
+    EntityKind.WECHAT_ID: "wechat",
+    EntityKind.QQ_ID: "qq",
+    EntityKind.CRYPTO_WALLET: "wallet",
+}
+
+
+def indicators_for(entities: Iterable[Entity]) -> list[Indicator]:
+    """The blocklist keys of the extracted entities (payment accounts as ``app:value``)."""
+    found: dict[tuple[str, str], Indicator] = {}
+
+    def add(kind: str, value: str) -> None:
+        found.setdefault((kind, value), Indicator(kind, value))
+
+    for entity in entities:
+        if entity.kind is EntityKind.PHONE:
+            add("phone", entity.value)
+        elif entity.kind is EntityKind.BANK_CARD:
+            add("bank_card", entity.value)
+        elif entity.kind in _PAYMENT_KINDS:
+            add("payment_account", f"{_PAYMENT_KINDS[entity.kind]}:{entity.value}")
+        elif entity.kind in (EntityKind.URL, EntityKind.APP_DOWNLOAD):
+            add("url", entity.value)
+            host = entity.attrs.get("host")
+            if host:
+                add("domain", registrable_domain(host))
+        elif entity.kind is EntityKind.DOMAIN:
+            add("domain", entity.value)
+    return list(found.values())
+
+
+# Weight and plain-Chinese reason of each finding about an indicator. These are properties
+# of the indicator, not phrases, so they live here rather than in the YAML red flags.
+_DOMAIN_EVIDENCE: dict[DomainFinding, tuple[float, str]] = {
+    DomainFinding.LOOKALIKE: (0.85, "链接的网址冒充{org}的官方网站（只差几个字母）。"),
+    DomainFinding.BRAND_IN_SUBDOMAIN: (0.85, "链接把“{token}”放在网址前面冒充{org}，真正的网站不是{org}的。"),
+    DomainFinding.BRAND_IN_DOMAIN: (0.6, "网址里夹带“{token}”，但不是{org}的官方网站。"),
+    DomainFinding.PUNYCODE: (0.45, "网址用了外形相似的特殊字符（{detail}），常用于伪装官网。"),
+    DomainFinding.IP_HOST: (0.4, "链接直接指向一个IP地址，正规机构不会这样发链接。"),
+    DomainFinding.SHORTENER: (0.15, "这是短链接，看不到真实去向，点开前要当心。"),
+    DomainFinding.ABUSED_HOST: (0.2, "链接在常被骗子利用的网站上（{detail}）：看内容，不要填写银行卡或验证码。"),
+    DomainFinding.OFFICIAL: (0.0, "链接指向{org}的官方域名。"),
+}
+
+_ENTITY_EVIDENCE: dict[EntityKind, tuple[float, str]] = {
+    EntityKind.SAFE_ACCOUNT: (0.9, "要求把钱转到所谓“安全账户”——公检法和银行都没有“安全账户”。"),
+    EntityKind.APP_DOWNLOAD: (0.5, "要你下载安装App（安装包链接）：来路不明的App会盗取信息、远程控制手机。"),
+    EntityKind.CRYPTO_WALLET: (0.35, "出现虚拟货币（USDT）钱包地址：骗子常用它收钱、洗钱，难以追回。"),
+    EntityKind.MEETING_ID: (0.3, "给出会议号，可能让你开“屏幕共享”：对方能看到你的验证码和密码。"),
+}
+
+_PHONE_EVIDENCE: dict[str, tuple[float, str]] = {
+    "virtual_operator": (0.15, "号码属于虚拟运营商号段（162/165/167/170/171），常被诈骗冒用。"),
+    "foreign": (0.15, "这是境外号码：自称国内机构却用境外号码联系，要高度警惕。"),
+}
+
+
+def entity_evidence(
+    entities: Sequence[Entity], domains: DomainChecker, organisations: dict[str, str]
+) -> list[Evidence]:
+    """Evidence that comes from the indicators themselves (domains, phones, payees)."""
+    evidence: list[Evidence] = []
+    seen_hosts: set[str] = set()
+    for entity in entities:
+        if entity.kind in _ENTITY_EVIDENCE:
+            weight, text = _ENTITY_EVIDENCE[entity.kind]
+            evidence.append(_entity_evidence(entity, weight, text, f"entity:{entity.kind.value}"))
+        if entity.kind is EntityKind.PHONE:
+            category = entity.attrs.get("category", "")
+            if category in _PHONE_EVIDENCE:
+                weight, text = _PHONE_EVIDENCE[category]
+                evidence.append(_entity_evidence(entity, weight, text, f"phone:{category}"))
+        host = entity.attrs.get("host") if entity.kind is not EntityKind.DOMAIN else entity.value
+        if host and host not in seen_hosts:
+            seen_hosts.add(host)
+            for result in domains.check(host):
+                weight, template = _DOMAIN_EVIDENCE[result.finding]
+                org = organisations.get(result.organisation or "", "官方机构")
+                text = template.format(org=org, token=result.detail, detail=result.detail)
+                evidence.append(
+                    _entity_evidence(entity, weight, text, f"domain:{result.finding.value}")
+                )
+    return evidence
+
+
+async def blocklist_evidence(
+    entities: Sequence[Entity], blocklist: Blocklist | None
+) -> list[Evidence]:
+    """Evidence from the community blocklist; a failure is reported, not raised."""
+    if blocklist is None:
+        return []
+    indicators = indicators_for(entities)
+    if not indicators:
+        return []
+    try:
+        matches = await blocklist.find(indicators)
+    except Exception as exc:  # noqa: BLE001 - any lookup failure must not abort analyze()
+        return [
+            Evidence(
+                kind=EvidenceKind.LOOKUP,
+                source="lookup:blocklist",
+                explanation="暂时无法查询举报库，本次结果未包含举报记录。",
+                weight=0.0,
+                error=f"{type(exc).__name__}: {exc}"[:200],
+            )
+        ]
+    evidence: list[Evidence] = []
+    for match in matches:
+        entity = _entity_for(entities, match)
+        evidence.append(
+            Evidence(
+                kind=EvidenceKind.LOOKUP,
+                source="lookup:blocklist",
+                explanation="这个号码、账号或链接已被举报为诈骗，并经志愿者核实。",
+                weight=0.95,
+                fraud_type=match.fraud_type,
+                span=entity.span if entity else None,
+                quote=entity.masked() if entity else None,
+            )
+        )
+    return evidence
+
+
+def _entity_for(entities: Sequence[Entity], match: BlocklistMatch) -> Entity | None:
+    for entity in entities:
+        if Indicator(match.kind, match.value) in indicators_for([entity]):
+            return entity
+    return None
+
+
+def _entity_evidence(entity: Entity, weight: float, text: str, source: str) -> Evidence:
+    return Evidence(
+        kind=EvidenceKind.LOOKUP if source.startswith("domain") else EvidenceKind.ENTITY,
+        source=source,
+        explanation=text,
+        weight=weight,
+        span=entity.span,
+        quote=entity.masked(),
+    )
