@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, LinkPreviewOptions
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -11,12 +14,14 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    MessageHandler,
+    filters,
 )
 
 from bot import messages
 from bot.config import Settings
 from bot.context import BotData
-from bot.handlers import basic, errors
+from bot.handlers import basic, check, errors
 from bot.services import Services
 
 
@@ -67,5 +72,40 @@ def build_application(
     # Handlers, in the order they are tried: commands first, then content.
     application.add_handler(CommandHandler("start", basic.start))
     application.add_handler(CommandHandler("help", basic.help_command))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+            check.check_message,
+        )
+    )
     application.add_error_handler(errors.on_error)
     return application
+
+
+@asynccontextmanager
+async def polling(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    poll_timeout: int = 10,
+) -> AsyncIterator[None]:
+    """Run an application's polling inside an already running event loop.
+
+    ``run_polling`` owns the loop and calls the lifecycle hooks itself; local mode and the
+    tests share their loop with the local Bot API server, so they start the same way here:
+    initialize → post_init → start → poll, and the reverse on the way out.
+    """
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+        try:
+            yield
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)

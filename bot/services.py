@@ -10,22 +10,27 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.lookups import DatabaseBlocklist
 from bot.storage import create_engine, session_factory
+from classifier import Analyzer
 
 
 @dataclass
 class Services:
-    """What a handler may use: the settings and the database."""
+    """What a handler may use: the settings, the database and the analyzer."""
 
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    analyzer: Analyzer
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
-        """Create the clients (no I/O happens until first use)."""
+        """Create the clients and load the classifier (no database I/O until first use)."""
         engine = create_engine(settings.database_url.get_secret_value())
-        return cls(settings=settings, engine=engine, sessions=session_factory(engine))
+        sessions = session_factory(engine)
+        analyzer = Analyzer(blocklist=DatabaseBlocklist(sessions))
+        return cls(settings=settings, engine=engine, sessions=sessions, analyzer=analyzer)
 
     async def close(self) -> None:
         """Release connections."""

@@ -13,7 +13,7 @@ from classifier.extract import extract
 from classifier.lookups import Blocklist, blocklist_evidence, entity_evidence
 from classifier.normalize import NormalizedText, normalize
 from classifier.rules import RuleEngine, RuleHit, noisy_or, score_hits
-from classifier.verdict import Evidence, EvidenceKind, RiskLevel, Submission, Verdict
+from classifier.verdict import Evidence, RiskLevel, Submission, Verdict
 from knowledge import Knowledge, load_knowledge
 
 # Longer input is cut before analysis: scams state their business early, and this bounds
@@ -55,7 +55,6 @@ class Analyzer:
         self.thresholds = thresholds or Thresholds()
         self._rules = RuleEngine(self.knowledge)
         self._domains = DomainChecker(self.knowledge)
-        self._org_names = {key: org.name for key, org in self.knowledge.organisations.items()}
 
     async def analyze(self, submission: Submission) -> Verdict:
         """Analyse one submission."""
@@ -88,14 +87,14 @@ class Analyzer:
         rule_score = score_hits(prepared.hits)
         evidence = [_rule_evidence(hit, norm) for hit in prepared.hits]
         indicator_evidence = [
-            *entity_evidence(prepared.entities, self._domains, self._org_names),
+            *entity_evidence(prepared.entities, self._domains, self.knowledge.organisations),
             *lookups,
         ]
         evidence.extend(indicator_evidence)
         # Indicators (a reported account, a fake bank domain) are facts about the message:
         # benign wording does not soften them, so they join after the rules' damping.
         rules = noisy_or([rule_score.score, *(item.weight for item in indicator_evidence)])
-        fraud_type = rule_score.fraud_type or _type_from_lookups(lookups)
+        fraud_type = _strongest_type(rule_score.fraud_type, rule_score.score, indicator_evidence)
         score = rules
         risk = self.thresholds.level(score)
         if risk is RiskLevel.SAFE or risk is RiskLevel.LOW:
@@ -144,11 +143,16 @@ def _rule_evidence(hit: RuleHit, norm: NormalizedText) -> Evidence:
     )
 
 
-def _type_from_lookups(lookups: Sequence[Evidence]) -> str | None:
-    for item in lookups:
-        if item.kind is EvidenceKind.LOOKUP and item.fraud_type:
-            return item.fraud_type
-    return None
+def _strongest_type(
+    rule_type: str | None, rule_score: float, indicators: Sequence[Evidence]
+) -> str | None:
+    """The rules' type, unless an indicator that names a type is stronger evidence
+    (a link imitating a bank, a blocklist entry filed under a type)."""
+    typed = [item for item in indicators if item.fraud_type]
+    strongest = max(typed, key=lambda item: item.weight, default=None)
+    if strongest is not None and (rule_type is None or strongest.weight > rule_score):
+        return strongest.fraud_type
+    return rule_type
 
 
 @lru_cache(maxsize=1)

@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-import tldextract
 from confusable_homoglyphs import confusables
 from rapidfuzz.distance import Levenshtein
 
+from classifier.normalize import TLD_EXTRACT
 from knowledge import Knowledge
 
 # The bundled Public Suffix List snapshot only: never fetched over the network.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+_EXTRACT = TLD_EXTRACT
 
 
 class DomainFinding(StrEnum):
@@ -135,7 +135,9 @@ class DomainChecker:
         skeleton = _skeleton(unicode_host.split(".")[0] if unicode_host != host else label)
         for brand in self._brands:
             if skeleton == brand.label and label != brand.label:
-                return [DomainResult(host, DomainFinding.LOOKALIKE, brand.organisation, "homoglyph")]
+                return [
+                    DomainResult(host, DomainFinding.LOOKALIKE, brand.organisation, "homoglyph")
+                ]
             # Short labels (icbc, ccb) are one typo away from many honest names: only
             # homoglyphs count for them.
             limit = 0 if len(brand.label) <= 4 else 1 if len(brand.label) <= 7 else 2

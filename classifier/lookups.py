@@ -8,13 +8,14 @@ aborts the analysis.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from classifier.domains import DomainChecker, DomainFinding, registrable_domain
 from classifier.entities import Entity, EntityKind
 from classifier.verdict import Evidence, EvidenceKind
+from knowledge import Organisation
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,31 @@ def indicators_for(entities: Iterable[Entity]) -> list[Indicator]:
 # of the indicator, not phrases, so they live here rather than in the YAML red flags.
 _DOMAIN_EVIDENCE: dict[DomainFinding, tuple[float, str]] = {
     DomainFinding.LOOKALIKE: (0.85, "链接的网址冒充{org}的官方网站（只差几个字母）。"),
-    DomainFinding.BRAND_IN_SUBDOMAIN: (0.85, "链接把“{token}”放在网址前面冒充{org}，真正的网站不是{org}的。"),
+    DomainFinding.BRAND_IN_SUBDOMAIN: (
+        0.85,
+        "链接把“{token}”放在网址前面冒充{org}，真正的网站不是{org}的。",
+    ),
     DomainFinding.BRAND_IN_DOMAIN: (0.6, "网址里夹带“{token}”，但不是{org}的官方网站。"),
     DomainFinding.PUNYCODE: (0.45, "网址用了外形相似的特殊字符（{detail}），常用于伪装官网。"),
     DomainFinding.IP_HOST: (0.4, "链接直接指向一个IP地址，正规机构不会这样发链接。"),
     DomainFinding.SHORTENER: (0.15, "这是短链接，看不到真实去向，点开前要当心。"),
-    DomainFinding.ABUSED_HOST: (0.2, "链接在常被骗子利用的网站上（{detail}）：看内容，不要填写银行卡或验证码。"),
+    DomainFinding.ABUSED_HOST: (
+        0.2,
+        "链接在常被骗子利用的网站上（{detail}）：看内容，不要填写银行卡或验证码。",
+    ),
     DomainFinding.OFFICIAL: (0.0, "链接指向{org}的官方域名。"),
 }
 
 _ENTITY_EVIDENCE: dict[EntityKind, tuple[float, str]] = {
     EntityKind.SAFE_ACCOUNT: (0.9, "要求把钱转到所谓“安全账户”——公检法和银行都没有“安全账户”。"),
-    EntityKind.APP_DOWNLOAD: (0.5, "要你下载安装App（安装包链接）：来路不明的App会盗取信息、远程控制手机。"),
-    EntityKind.CRYPTO_WALLET: (0.35, "出现虚拟货币（USDT）钱包地址：骗子常用它收钱、洗钱，难以追回。"),
+    EntityKind.APP_DOWNLOAD: (
+        0.5,
+        "要你下载安装App（安装包链接）：来路不明的App会盗取信息、远程控制手机。",
+    ),
+    EntityKind.CRYPTO_WALLET: (
+        0.35,
+        "出现虚拟货币（USDT）钱包地址：骗子常用它收钱、洗钱，难以追回。",
+    ),
     EntityKind.MEETING_ID: (0.3, "给出会议号，可能让你开“屏幕共享”：对方能看到你的验证码和密码。"),
 }
 
@@ -112,8 +125,20 @@ _PHONE_EVIDENCE: dict[str, tuple[float, str]] = {
 }
 
 
+# A link imitating an organisation is phishing; which kind depends on who is imitated.
+_IMITATION = {
+    DomainFinding.LOOKALIKE,
+    DomainFinding.BRAND_IN_SUBDOMAIN,
+    DomainFinding.BRAND_IN_DOMAIN,
+}
+
+
+def _phishing_type(organisation_kind: str | None) -> str:
+    return "phishing_bank" if organisation_kind == "bank" else "phishing_platform"
+
+
 def entity_evidence(
-    entities: Sequence[Entity], domains: DomainChecker, organisations: dict[str, str]
+    entities: Sequence[Entity], domains: DomainChecker, organisations: Mapping[str, Organisation]
 ) -> list[Evidence]:
     """Evidence that comes from the indicators themselves (domains, phones, payees)."""
     evidence: list[Evidence] = []
@@ -127,16 +152,21 @@ def entity_evidence(
             if category in _PHONE_EVIDENCE:
                 weight, text = _PHONE_EVIDENCE[category]
                 evidence.append(_entity_evidence(entity, weight, text, f"phone:{category}"))
-        host = entity.attrs.get("host") if entity.kind is not EntityKind.DOMAIN else entity.value
+        host = entity.attrs.get("host") or (
+            entity.value if entity.kind is EntityKind.DOMAIN else None
+        )
         if host and host not in seen_hosts:
             seen_hosts.add(host)
             for result in domains.check(host):
                 weight, template = _DOMAIN_EVIDENCE[result.finding]
-                org = organisations.get(result.organisation or "", "官方机构")
-                text = template.format(org=org, token=result.detail, detail=result.detail)
-                evidence.append(
-                    _entity_evidence(entity, weight, text, f"domain:{result.finding.value}")
+                org = organisations.get(result.organisation or "")
+                text = template.format(
+                    org=org.name if org else "官方机构", token=result.detail, detail=result.detail
                 )
+                item = _entity_evidence(entity, weight, text, f"domain:{result.finding.value}")
+                if result.finding in _IMITATION:
+                    item = replace(item, fraud_type=_phishing_type(org.kind if org else None))
+                evidence.append(item)
     return evidence
 
 
@@ -151,7 +181,7 @@ async def blocklist_evidence(
         return []
     try:
         matches = await blocklist.find(indicators)
-    except Exception as exc:  # noqa: BLE001 - any lookup failure must not abort analyze()
+    except Exception as exc:
         return [
             Evidence(
                 kind=EvidenceKind.LOOKUP,

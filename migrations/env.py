@@ -11,8 +11,8 @@ import asyncio
 from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import async_engine_from_config
 
+from bot.storage.database import create_engine
 from bot.storage.models import Base
 
 config = context.config
@@ -42,9 +42,7 @@ def do_run_migrations(connection: Connection) -> None:
 
 async def run_async_migrations() -> None:
     """Open an async engine without pooling and run the migrations through it."""
-    section = config.get_section(config.config_ini_section, {})
-    section["sqlalchemy.url"] = _database_url()
-    engine = async_engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+    engine = create_engine(_database_url(), poolclass=pool.NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(do_run_migrations)
     await engine.dispose()

@@ -6,13 +6,12 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import yaml
 
-from classifier import Analyzer, ChatKind, Submission
-from pathlib import Path
-
 import knowledge
+from classifier import Analyzer, ChatKind, Submission
 
 STARTUP_SNIPPET = (
     "import time; t = time.perf_counter(); import classifier; "
@@ -56,7 +55,7 @@ def run_benchmark(*, rounds: int) -> str:
     mean_chars = statistics.mean(len(text) for text in messages)
     return "\n".join(
         [
-            f"corpus: {len(messages)} messages (mean {mean_chars:.0f} characters) × {rounds} rounds",
+            f"corpus: {len(messages)} messages (mean {mean_chars:.0f} characters), {rounds} rounds",
             "path: rules only (normalise, extract, rules, domain checks), one thread",
             f"start-up (import + load knowledge): {startup * 1000:.0f} ms",
             f"throughput: {len(latencies) / elapsed:,.0f} messages/s",

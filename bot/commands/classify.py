@@ -181,11 +181,15 @@ def _eval(args: argparse.Namespace) -> int:
 
     datasets = {}
     for path in args.data:
-        rows = [row for row in _read_jsonl(path) if not args.split or row.get("split") == args.split]
+        rows = [
+            row for row in _read_jsonl(path) if not args.split or row.get("split") == args.split
+        ]
         if args.limit:
             rows = rows[: args.limit]
         if not rows:
-            raise InputError(f"{path}: no rows" + (f" with split={args.split}" if args.split else ""))
+            raise InputError(
+                f"{path}: no rows" + (f" with split={args.split}" if args.split else "")
+            )
         datasets[path.stem] = rows
     report = evaluate_files(datasets, _analyzer())
     if args.json:

@@ -13,7 +13,9 @@ COMPONENTS = ("rules", "model", "fused")
 BATCH = 64
 
 
-def binary_metrics(truth: Sequence[bool], predicted: Sequence[bool]) -> dict[str, float | int | None]:
+def binary_metrics(
+    truth: Sequence[bool], predicted: Sequence[bool]
+) -> dict[str, float | int | None]:
     """Precision, recall, F1 (fraud is positive) and false-positive rate.
 
     A metric whose denominator is zero is None (e.g. recall on a normal-only file).
@@ -72,7 +74,9 @@ def _expected_type(row: Mapping[str, Any], analyzer: Analyzer) -> str | None:
         return str(row["type"]) if row["type"] in analyzer.knowledge.fraud_types else None
 
 
-async def _verdicts(rows: Sequence[Mapping[str, Any]], analyzer: Analyzer, label: str) -> list[Verdict]:
+async def _verdicts(
+    rows: Sequence[Mapping[str, Any]], analyzer: Analyzer, label: str
+) -> list[Verdict]:
     verdicts: list[Verdict] = []
     with Progress(len(rows), label) as progress:
         for start in range(0, len(rows), BATCH):
@@ -86,7 +90,9 @@ async def _verdicts(rows: Sequence[Mapping[str, Any]], analyzer: Analyzer, label
     return verdicts
 
 
-def evaluate_files(datasets: Mapping[str, Sequence[Mapping[str, Any]]], analyzer: Analyzer) -> dict[str, Any]:
+def evaluate_files(
+    datasets: Mapping[str, Sequence[Mapping[str, Any]]], analyzer: Analyzer
+) -> dict[str, Any]:
     """Evaluate every dataset and the pooled rows; returns the JSON-ready report."""
 
     async def run() -> dict[str, list[Verdict]]:

@@ -90,23 +90,11 @@ def _run_telegram(settings: Settings) -> None:
 
 
 async def _run_local(settings: Settings) -> None:
-    from telegram import Update
-
-    from bot.app import build_application
+    from bot.app import build_application, polling
     from bot.localapi import LocalBotApi, run_terminal_chat
 
     async with LocalBotApi(LOCAL_TOKEN, port=settings.local_port) as api:
-        api.add_user(LOCAL_USER_ID, "本地用户", username="local_user")
         application = build_application(settings, token=LOCAL_TOKEN, bot_api_url=api.root_url)
-        async with application:
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
-            )
-            try:
-                await run_terminal_chat(api, user_id=LOCAL_USER_ID)
-            finally:
-                await application.updater.stop()
-                await application.stop()
+        async with polling(application):
+            await run_terminal_chat(api, user_id=LOCAL_USER_ID)
     print("再见 / bye", file=sys.stderr)

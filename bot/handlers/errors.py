@@ -22,5 +22,5 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await update.effective_message.reply_text(messages.ERROR.format(reference=reference))
-        except Exception:  # noqa: BLE001 - the apology itself must never raise
+        except Exception:
             log.warning("could not send the apology for ref %s", reference)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .entities import Entity, sort_entities, utf16_len, utf16_to_index
+from .entities import Entity, sort_entities, utf16_len
 from .errors import ApiError, bad_request
 
 MESSAGE_LIMIT = 4096
@@ -133,6 +133,9 @@ class _HtmlParser:
             raise self.error(
                 f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"'
             )
+        for entity in self.entities:
+            if entity["type"] == "code":
+                entity.pop("language", None)  # only <pre> keeps a language
         return FormattedText("".join(self.out), sort_entities(self.entities))
 
     def decode_entity(self) -> str | None:
@@ -143,7 +146,7 @@ class _HtmlParser:
             hexadecimal = self.at(start + 1) in "xX"
             end = start + 1 + hexadecimal
             digits = "0123456789abcdefABCDEF" if hexadecimal else "0123456789"
-            while self.at(end) in digits and self.at(end) != _END:
+            while self.at(end) in digits:
                 end += 1
             number = self.src[start + 1 + hexadecimal : end]
             if not number or (code := int(number, 16 if hexadecimal else 10)) > 0x10FFFF:
@@ -190,6 +193,8 @@ class _HtmlParser:
             self.skip_spaces()
             if self.at(self.pos) == ">":
                 break
+            if self.at(self.pos) == _END:
+                raise self.error(f"Unclosed start tag at byte offset {self.byte_offset(begin)}")
             name_start = self.pos
             while self.at(self.pos) not in _SPACES and self.at(self.pos) not in "=>":
                 self.pos += 1
@@ -318,7 +323,7 @@ def _trim(formatted: FormattedText) -> FormattedText:
     stripped = text.strip(" \t\r\n")
     if not stripped:
         return FormattedText("")
-    shift = utf16_len(text[: text.index(stripped)])
+    shift = utf16_len(text[: len(text) - len(text.lstrip(" \t\r\n"))])
     size = utf16_len(stripped)
     entities: list[Entity] = []
     for entity in formatted.entities:
@@ -442,5 +447,4 @@ __all__ = [
     "inline_buttons",
     "normalize_link",
     "parse_html",
-    "utf16_to_index",
 ]

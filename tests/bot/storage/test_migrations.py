@@ -49,7 +49,7 @@ async def _tables_and_drift(url: str) -> tuple[set[str], list[object]]:
 
 async def test_upgrade_creates_every_table_without_drift(migrated_url: str) -> None:
     tables, drift = await _tables_and_drift(migrated_url)
-    assert EXPECTED_TABLES <= tables
+    assert tables >= EXPECTED_TABLES
     assert drift == []
 
 
@@ -59,7 +59,7 @@ async def test_downgrade_and_upgrade_again(migrated_url: str) -> None:
     assert tables <= {"alembic_version"}
     await asyncio.to_thread(migrate.upgrade, migrated_url)
     tables, drift = await _tables_and_drift(migrated_url)
-    assert EXPECTED_TABLES <= tables
+    assert tables >= EXPECTED_TABLES
     assert drift == []
     head = ScriptDirectory.from_config(migrate.alembic_config(migrated_url)).get_current_head()
     assert await asyncio.to_thread(migrate.current_revision, migrated_url) == head

@@ -1,0 +1,116 @@
+"""check / batch / eval / bench / train from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.commands.evaluation import binary_metrics
+
+SCAM = "您好，我是公安局民警，您的账户涉嫌洗钱，请将资金转入安全账户配合调查"
+
+
+def test_check_prints_a_readable_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", SCAM, "--offline"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("🔴 高风险")
+    assert "冒充公检法" in out and "96110" in out
+
+
+def test_check_json_is_the_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--json", "妈，我今晚回家吃饭"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["risk"] == "safe"
+    assert set(data) >= {"risk", "score", "fraud_type", "evidence", "entities", "advice"}
+
+
+def test_check_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(SCAM))
+    assert main(["check", "-"]) == 0
+    assert "高风险" in capsys.readouterr().out
+
+
+def test_check_without_text_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("  "))
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err.startswith("scamcheck: error: nothing to check")
+
+
+def test_batch_adds_the_verdict_to_each_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": 1, "text": SCAM, "extra": "kept"}, {"id": 2, "text": "明天上午十点开会"}]
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    target = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "-o", str(target), "--offline"]) == 0
+    results = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in results] == [1, 2]
+    assert results[0]["risk"] == "high" and results[0]["extra"] == "kept"
+    assert results[1]["risk"] == "safe"
+    assert set(results[0]["components"]) >= {"rules", "model", "fused"}
+    assert "checked 2 messages: high 1" in capsys.readouterr().err
+
+
+def test_batch_reports_the_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "ok"}\n{"id": 2, "text": \n', "utf-8")
+    assert main(["batch", str(source)]) == 2
+    assert f"{source}:2: not valid JSON" in capsys.readouterr().err
+
+
+def test_eval_prints_components_side_by_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "tiny.jsonl"
+    rows = [
+        {"text": SCAM, "label": "fraud", "type": "冒充公检法", "split": "test"},
+        {
+            "text": "兼职刷单日赚300，先垫付后返佣金",
+            "label": "fraud",
+            "type": "刷单返利",
+            "split": "test",
+        },
+        {"text": "明天上午十点开会", "label": "normal", "type": "正常", "split": "test"},
+        {"text": "这行属于训练集", "label": "normal", "type": "正常", "split": "train"},
+    ]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    assert main(["eval", str(data), "--split", "test", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    tiny = report["sources"]["tiny"]
+    assert tiny["rows"] == 3 and tiny["fraud_rows"] == 2
+    rules = tiny["components"]["rules"]
+    assert rules["precision"] == 1.0 and rules["recall"] == 1.0 and rules["fpr"] == 0.0
+    assert rules["type_accuracy"] == 1.0
+    assert tiny["components"]["model"] is None
+    assert main(["eval", str(data), "--split", "test"]) == 0
+    table = capsys.readouterr().out
+    assert "rules" in table and "fused" in table and "(not available)" in table
+
+
+def test_binary_metrics() -> None:
+    metrics = binary_metrics([True, True, False, False], [True, False, True, False])
+    assert metrics["precision"] == 0.5 and metrics["recall"] == 0.5 and metrics["fpr"] == 0.5
+    assert binary_metrics([False], [False])["recall"] is None
+
+
+def test_bench_prints_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "messages/s" in out and "p95" in out and "start-up" in out
+
+
+def test_train_is_not_available_yet(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train"]) == 2
+    assert "not available yet" in capsys.readouterr().err

@@ -1,0 +1,185 @@
+"""The whole pipeline: golden examples, evasions, robustness, data-driven rules."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import knowledge
+from classifier import (
+    Analyzer,
+    BlocklistMatch,
+    RiskLevel,
+    StaticBlocklist,
+    Submission,
+    analyze,
+    analyze_batch,
+    default_analyzer,
+)
+from classifier.evasions import EVASIONS
+
+EXAMPLES = yaml.safe_load(
+    (Path(knowledge.__file__).parent / "examples.yaml").read_text(encoding="utf-8")
+)
+SCAMS = [(item["type"], item["text"]) for item in EXAMPLES["scam"]]
+EVERYDAY = [item["text"] for item in EXAMPLES["everyday"]]
+
+
+@pytest.mark.parametrize(("fraud_type", "text"), SCAMS)
+async def test_example_scams_are_flagged_with_their_type(fraud_type: str, text: str) -> None:
+    verdict = await analyze(Submission(text=text))
+    assert verdict.is_fraud, verdict.to_json()
+    assert verdict.fraud_type == fraud_type
+    assert verdict.evidence and all(item.explanation for item in verdict.evidence)
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+async def test_everyday_messages_stay_low(text: str) -> None:
+    verdict = await analyze(Submission(text=text))
+    assert verdict.risk in (RiskLevel.LOW, RiskLevel.SAFE), verdict.to_json()
+
+
+async def test_evidence_quotes_the_users_original_characters() -> None:
+    text = "您好，我是公安局的，请把钱转到安全賬戶"  # Traditional characters in the key phrase
+    verdict = await analyze(Submission(text=text))
+    quotes = {item.quote for item in verdict.evidence if item.span}
+    assert "安全賬戶" in quotes
+    for item in verdict.evidence:
+        if item.span and item.kind.value in ("rule", "benign"):
+            assert text[item.span[0] : item.span[1]] == item.quote
+
+
+def _entities(text: str) -> set[tuple[str, str]]:
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    return {(entity.kind.value, entity.value) for entity in verdict.entities}
+
+
+EVASION_BASE = (
+    "您好，我是淘宝客服，您的订单异常需要退款，请加微信 kf8899 或拨打 13812345678，"
+    "先转账到安全账户 6222021234567890128"
+)
+
+
+@pytest.mark.parametrize("evasion", sorted(EVASIONS))
+def test_evasions_keep_entities_and_risk(evasion: str) -> None:
+    evaded = EVASIONS[evasion](EVASION_BASE, 3)
+    assert evaded != EVASION_BASE or evasion == "homoglyphs"
+    base = default_analyzer().analyze_offline(Submission(text=EVASION_BASE))
+    after = default_analyzer().analyze_offline(Submission(text=evaded))
+    assert _entities(evaded) == _entities(EVASION_BASE)
+    assert after.score >= base.score - 1e-9
+    assert after.risk == base.risk == RiskLevel.HIGH
+
+
+@pytest.mark.parametrize("evasion", sorted(EVASIONS))
+@pytest.mark.parametrize(("fraud_type", "text"), SCAMS[:8])
+def test_evasions_do_not_lower_the_risk_of_known_scams(
+    evasion: str, fraud_type: str, text: str
+) -> None:
+    base = default_analyzer().analyze_offline(Submission(text=text))
+    after = default_analyzer().analyze_offline(Submission(text=EVASIONS[evasion](text, 1)))
+    assert after.is_fraud and after.fraud_type == base.fraud_type == fraud_type
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=2_000))
+def test_analyze_never_raises(text: str) -> None:
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    assert 0.0 <= verdict.score <= 1.0
+    for item in verdict.evidence:
+        if item.span is not None:
+            assert 0 <= item.span[0] <= item.span[1] <= len(text)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.text(alphabet=st.characters() | st.sampled_from("安全账户转账验证码0123456789 .-")),
+        min_size=1,
+        max_size=8,
+    ).map(lambda parts: ("".join(parts) or "x") * (100_000 // max(1, len("".join(parts)))))
+)
+def test_huge_inputs_stay_bounded(text: str) -> None:
+    start = time.perf_counter()
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    # A bound, not a benchmark: generous enough for a loaded CI machine.
+    assert time.perf_counter() - start < 10
+    assert verdict.risk in RiskLevel
+
+
+async def test_blocklist_hit_raises_the_risk_and_names_the_type() -> None:
+    text = "有事联系我 13912345678"
+    plain = await analyze(Submission(text=text))
+    blocklist = StaticBlocklist([BlocklistMatch("phone", "+8613912345678", "fake_loan")])
+    verdict = await Analyzer(blocklist=blocklist).analyze(Submission(text=text))
+    assert plain.risk in (RiskLevel.SAFE, RiskLevel.LOW)
+    assert verdict.risk is RiskLevel.HIGH
+    assert verdict.fraud_type == "fake_loan"
+    assert any(item.source == "lookup:blocklist" for item in verdict.evidence)
+
+
+class _BrokenBlocklist:
+    async def find(self, indicators: object) -> list[BlocklistMatch]:
+        raise ConnectionError("database went away")
+
+
+async def test_failed_lookup_is_evidence_not_an_exception() -> None:
+    verdict = await Analyzer(blocklist=_BrokenBlocklist()).analyze(
+        Submission(text="请转账到 6222021234567890128 安全账户")
+    )
+    errors = [item for item in verdict.evidence if item.error]
+    assert errors and "database went away" in (errors[0].error or "")
+    assert verdict.risk is RiskLevel.HIGH
+
+
+async def test_batch_matches_single() -> None:
+    texts = [text for _, text in SCAMS[:3]] + EVERYDAY[:3]
+    batch = await analyze_batch([Submission(text=text) for text in texts])
+    singles = [await analyze(Submission(text=text)) for text in texts]
+    assert [v.to_json() for v in batch] == [v.to_json() for v in singles]
+
+
+async def test_hidden_links_are_analysed() -> None:
+    verdict = await analyze(
+        Submission(text="点这里领取补贴", urls=("http://icbc.com.secure-xx.cn/a",))
+    )
+    assert verdict.is_fraud
+    assert verdict.fraud_type == "phishing_bank"
+
+
+def test_a_new_yaml_rule_changes_the_verdict_without_python(tmp_path: Path) -> None:
+    root = tmp_path / "knowledge"
+    source = Path(knowledge.__file__).parent
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    text = "今晚八点准时开抢神秘盲盒，先交九十九元入会费"
+    before = Analyzer(knowledge.load_knowledge(root)).analyze_offline(Submission(text=text))
+    path = root / "fraud_types" / "fake_shopping.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["red_flags"].append(
+        {
+            "id": "fake_shopping.mystery_box_fee",
+            "phrases": ["神秘盲盒"],
+            "weight": 0.9,
+            "explain": "以“神秘盲盒”为名先收入会费，是虚假购物的新花样。",
+        }
+    )
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    after = Analyzer(knowledge.load_knowledge(root)).analyze_offline(Submission(text=text))
+    assert not before.is_fraud
+    assert after.is_fraud and after.fraud_type == "fake_shopping"
+    assert any(item.source == "rule:fake_shopping.mystery_box_fee" for item in after.evidence)
+
+
+def test_verdict_json_has_the_documented_keys() -> None:
+    verdict = default_analyzer().analyze_offline(Submission(text=SCAMS[0][1]))
+    data = verdict.to_json()
+    assert list(data)[:4] == ["risk", "score", "fraud_type", "fraud_type_name"]
+    assert {"evidence", "entities", "advice", "components"} <= set(data)
+    assert set(data["components"]) >= {"rules", "model", "fused"}
+    assert data["components"]["model"] is None
