@@ -25,7 +25,7 @@ class KnowledgeError(ScamCheckError):
     ``knowledge/fraud_types/x.yaml:12: red_flags[3].weight: must be in (0, 1]``.
     """
 
-    def __init__(self, reason: str, *, file: str, line: int | None = None) -> None:
+    def __init__(self, reason: str, file: str, line: int | None = None) -> None:
         self.reason = reason
         self.file = file
         self.line = line

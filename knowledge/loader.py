@@ -9,8 +9,8 @@ between files) run last, on the validated models.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -66,9 +66,9 @@ class Knowledge:
     """Advice keys to show, in this order, to someone who has already paid."""
     bank_bins: Mapping[str, str]
     """Card number prefix (BIN) -> organisation key."""
-    _by_label: Mapping[str, str]
-    _flags: Mapping[str, RedFlag | BenignFlag]
-    _flag_types: Mapping[str, tuple[str, ...]]
+    _by_label: Mapping[str, str] = field(repr=False)
+    _flags: Mapping[str, RedFlag | BenignFlag] = field(repr=False)
+    _flag_types: Mapping[str, tuple[str, ...]] = field(repr=False)
 
     def type_for_dataset_label(self, label: str) -> str:
         """Fraud type key for a training-data ``type`` label; ``KeyError`` if unmapped."""
@@ -83,18 +83,16 @@ class Knowledge:
         return self._flag_types[rule_id]
 
     @property
-    def red_flags(self) -> Iterator[RedFlag]:
+    def red_flags(self) -> tuple[RedFlag, ...]:
         """Every positive red flag: those of each fraud type, then the common ones."""
-        for fraud_type in self.fraud_types.values():
-            yield from fraud_type.red_flags
-        yield from self.common_flags.values()
+        own = (flag for fraud_type in self.fraud_types.values() for flag in fraud_type.red_flags)
+        return (*own, *self.common_flags.values())
 
     @property
-    def combos(self) -> Iterator[Combo]:
+    def combos(self) -> tuple[Combo, ...]:
         """Every combo: those of each fraud type, then the common ones."""
-        for fraud_type in self.fraud_types.values():
-            yield from fraud_type.combos
-        yield from self.common_combos.values()
+        own = (combo for fraud_type in self.fraud_types.values() for combo in fraud_type.combos)
+        return (*own, *self.common_combos.values())
 
 
 def load_knowledge(root: Path | None = None) -> Knowledge:
@@ -125,10 +123,10 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     orgs = _check_official(official_doc, official)
     bank_bins = _check_bins(bins_doc, bins, orgs)
     _check_unique(hosts_doc, [("shorteners", i, h) for i, h in enumerate(hosts.shorteners)])
-    _check_unique(hosts_doc, [("abused_hosts", i, h.host) for i, h in enumerate(hosts.abused_hosts)])
     _check_unique(
-        reporting_doc, [("channels", i, c.key) for i, c in enumerate(reporting.channels)]
+        hosts_doc, [("abused_hosts", i, h.host) for i, h in enumerate(hosts.abused_hosts)]
     )
+    _check_unique(reporting_doc, [("channels", i, c.key) for i, c in enumerate(reporting.channels)])
 
     ro = MappingProxyType
     return Knowledge(
@@ -182,9 +180,12 @@ def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == part:
                 return value  # type: ignore[no-any-return]
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part]  # type: ignore[no-any-return]
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return node.value[part]  # type: ignore[no-any-return]
     return None
 
 
@@ -258,7 +259,8 @@ def _check_duplicate_keys(doc: _Doc, node: yaml.Node, path: list[str | int]) -> 
 
 def _first_error(doc: _Doc, exc: ValidationError) -> KnowledgeError:
     errors = exc.errors(include_url=False)
-    first = errors[0]
+    # A misspelt key shows up twice (unknown + missing); the unknown one is the cause.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = list(first["loc"])
     kind = first["type"]
     if kind == "extra_forbidden":
@@ -290,7 +292,9 @@ class _CrossChecker:
         if not rule_id.startswith(prefix + "."):
             raise doc.error(path, f"id {rule_id!r} must start with {prefix + '.'!r}")
         if rule_id in self._where:
-            raise doc.error(path, f"duplicate id {rule_id!r} (first used at {self._where[rule_id]})")
+            raise doc.error(
+                path, f"duplicate id {rule_id!r} (first used at {self._where[rule_id]})"
+            )
         self._where[rule_id] = f"{doc.display}:{doc.line(path)}"
 
     def fraud_type(self, doc: _Doc, fraud_type: FraudType, advice: Mapping[str, Advice]) -> None:
@@ -320,9 +324,9 @@ class _CrossChecker:
             ("red_flags", COMMON_PREFIX, common.red_flags),
             ("benign", BENIGN_PREFIX, common.benign),
         ]
-        for field, prefix, flags in groups:
+        for section, prefix, flags in groups:
             for i, flag in enumerate(flags):
-                self._claim(doc, [field, i, "id"], flag.id, prefix)
+                self._claim(doc, [section, i, "id"], flag.id, prefix)
                 self.flags[flag.id] = flag
                 self._common_ids.add(flag.id)
         for i, cflag in enumerate(common.red_flags):
@@ -397,14 +401,16 @@ def _check_bins(doc: _Doc, bins: BanksBinFile, orgs: Mapping[str, Organisation])
             raise doc.error(["bins", org_key], f"{org_key!r} is not a bank in official.yaml")
         for j, prefix in enumerate(prefixes):
             if prefix in out:
-                raise doc.error(["bins", org_key, j], f"prefix {prefix} is also listed for {out[prefix]!r}")
+                raise doc.error(
+                    ["bins", org_key, j], f"prefix {prefix} is also listed for {out[prefix]!r}"
+                )
             out[prefix] = org_key
     return out
 
 
 def _check_unique(doc: _Doc, items: Sequence[tuple[str, int, str]]) -> None:
     seen: set[str] = set()
-    for field, index, value in items:
+    for section, index, value in items:
         if value in seen:
-            raise doc.error([field, index], f"{value!r} is listed twice")
+            raise doc.error([section, index], f"{value!r} is listed twice")
         seen.add(value)

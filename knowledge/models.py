@@ -38,7 +38,7 @@ __all__ = [
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_]+$")
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_PHONE = re.compile(r"^\+?[0-9][0-9-]{2,18}[0-9]$")
+_PHONE = re.compile(r"^\+?[0-9][0-9-]{1,18}[0-9]$")
 _BIN = re.compile(r"^[1-9][0-9]{5,7}$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -100,7 +100,7 @@ Phrase = Annotated[str, AfterValidator(_phrase)]
 Regex = Annotated[str, AfterValidator(_regex)]
 PositiveWeight = Annotated[float, AfterValidator(_positive_weight)]
 NegativeWeight = Annotated[float, AfterValidator(_negative_weight)]
-Suffix = Annotated[str, _check(re.compile(r"^\.[a-z0-9]{1,8}$"), "a file suffix like .apk")]
+Suffix = Annotated[str, _check(re.compile(r"^\.[a-z0-9]{1,16}$"), "a file suffix like .apk")]
 OrganisationKind = Literal[
     "bank",
     "payment",
