@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from classifier.evasions import EVASIONS
 from knowledge.errors import ScamCheckError
 
 
@@ -58,6 +59,11 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         "--split", help="only rows whose 'split' field equals this (e.g. test or valid)"
     )
     evaluate.add_argument("--limit", type=int, help="at most this many rows per file")
+    evaluate.add_argument(
+        "--perturb",
+        choices=sorted(EVASIONS),
+        help="apply a scammers' evasion to every text first (robustness check)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     _offline(evaluate)
     evaluate.set_defaults(handler=_eval)
@@ -186,6 +192,9 @@ def _eval(args: argparse.Namespace) -> int:
         ]
         if args.limit:
             rows = rows[: args.limit]
+        if args.perturb:
+            evade = EVASIONS[args.perturb]
+            rows = [row | {"text": evade(row["text"], index)} for index, row in enumerate(rows)]
         if not rows:
             raise InputError(
                 f"{path}: no rows" + (f" with split={args.split}" if args.split else "")
