@@ -1,0 +1,65 @@
+"""The rule engine: phrase and regex matching, combos, per-type scoring, benign damping."""
+
+from __future__ import annotations
+
+from classifier.normalize import normalize
+from classifier.rules import RuleEngine, RuleHit, noisy_or, score_hits
+from classifier.verdict import EvidenceKind
+from knowledge import load_knowledge
+
+ENGINE = RuleEngine(load_knowledge())
+
+
+def hit(
+    rule_id: str, weight: float, types: tuple[str, ...], kind: EvidenceKind = EvidenceKind.RULE
+) -> RuleHit:
+    return RuleHit(rule_id, kind, weight, types, "x", (0, 1))
+
+
+def test_noisy_or() -> None:
+    assert noisy_or([]) == 0.0
+    assert abs(noisy_or([0.5, 0.5]) - 0.75) < 1e-9
+    assert noisy_or([1.0, 0.1]) == 1.0
+
+
+def test_best_type_wins_and_weak_words_of_other_types_do_not_add_up() -> None:
+    hits = [hit("a.x", 0.3, ("a",)), hit("b.x", 0.3, ("b",)), hit("c.x", 0.3, ("c",))]
+    result = score_hits(hits)
+    assert abs(result.score - 0.3) < 1e-9
+    same_type = score_hits([hit("a.x", 0.3, ("a",)), hit("a.y", 0.3, ("a",))])
+    assert same_type.fraud_type == "a" and abs(same_type.score - 0.51) < 1e-9
+
+
+def test_untyped_flags_join_every_type_and_benign_damps() -> None:
+    generic = hit("common.x", 0.5, ())
+    typed = hit("a.x", 0.5, ("a",))
+    assert abs(score_hits([generic, typed]).score - 0.75) < 1e-9
+    damped = score_hits([generic, typed, hit("benign.x", -0.5, (), EvidenceKind.BENIGN)])
+    assert abs(damped.score - 0.375) < 1e-9
+
+
+def test_each_rule_is_reported_once_at_its_first_occurrence() -> None:
+    text = normalize("安全账户……再说一遍：安全账户").text
+    hits = [h for h in ENGINE.match(text) if h.rule_id == "common.safe_account"]
+    assert len(hits) == 1 and hits[0].span == (0, 4)
+
+
+def test_combo_fires_only_when_all_parts_match() -> None:
+    knowledge = load_knowledge()
+    combo = next(c for c in knowledge.combos if all(knowledge.flag(f).phrases for f in c.all))
+    texts = [knowledge.flag(flag_id).phrases[0] for flag_id in combo.all]
+    full = ENGINE.match(normalize("，".join(texts)).text)
+    assert combo.id in {h.rule_id for h in full}
+    partial = ENGINE.match(normalize(texts[0]).text)
+    assert combo.id not in {h.rule_id for h in partial}
+
+
+def test_benign_flags_are_found_in_real_bank_sms() -> None:
+    text = normalize("【中国工商银行】您的验证码为385216，请勿泄露给他人。").text
+    kinds = {h.kind for h in ENGINE.match(text)}
+    assert EvidenceKind.BENIGN in kinds
+
+
+def test_matching_is_linear_on_long_repetitive_input() -> None:
+    text = normalize("安全账户验证码" * 20_000).text
+    assert ENGINE.match(text)
