@@ -78,6 +78,13 @@ def build_application(
             check.check_message,
         )
     )
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & (filters.PHOTO | filters.Document.ALL | filters.VOICE | filters.AUDIO),
+            check.media_without_text,
+        )
+    )
     application.add_error_handler(errors.on_error)
     return application
 

@@ -33,28 +33,25 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.chdir(tmp_path)
 
 
-async def _create_postgres_database() -> tuple[str, str]:
+async def _admin_execute(statement: str) -> None:
     admin = make_url(POSTGRES_URL)
-    name = f"scamcheck_test_{uuid.uuid4().hex[:12]}"
     connection = await asyncpg.connect(
         host=admin.host, port=admin.port, user=admin.username, database=admin.database
     )
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(statement)
     finally:
         await connection.close()
-    return name, admin.set(database=name).render_as_string(hide_password=False)
+
+
+async def _create_postgres_database() -> tuple[str, str]:
+    name = f"scamcheck_test_{uuid.uuid4().hex[:12]}"
+    await _admin_execute(f'CREATE DATABASE "{name}"')
+    return name, make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
 async def _drop_postgres_database(name: str) -> None:
-    admin = make_url(POSTGRES_URL)
-    connection = await asyncpg.connect(
-        host=admin.host, port=admin.port, user=admin.username, database=admin.database
-    )
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -28,3 +28,9 @@ async def check_message(update: Update, context: Context) -> None:
         chat_id=None,
     )
     await message.reply_text(render_verdict(verdict, service.analyzer.knowledge))
+
+
+async def media_without_text(update: Update, _context: Context) -> None:
+    """Photos, voice and files without a caption: say what the bot can read today."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(messages.MEDIA_NOT_READ_YET)

@@ -64,3 +64,23 @@ async def test_hidden_link_is_checked(running_bot: Any) -> None:
     reply = await api.next_bot_message(USER_ID, timeout=10)
     assert reply.text.startswith(("🔴", "🟠"))
     assert "工商银行" in reply.text
+
+
+async def test_photo_without_caption_gets_a_polite_answer(running_bot: Any) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+    running_bot.api.send_photo(USER_ID, png)
+    reply = await running_bot.api.next_bot_message(USER_ID, timeout=10)
+    assert "文字" in reply.text and "别扫码" in reply.text
