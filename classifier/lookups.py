@@ -188,7 +188,7 @@ async def blocklist_evidence(
                 source="lookup:blocklist",
                 explanation="暂时无法查询举报库，本次结果未包含举报记录。",
                 weight=0.0,
-                error=f"{type(exc).__name__}: {exc}"[:200],
+                error=f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"[:200],
             )
         ]
     evidence: list[Evidence] = []
