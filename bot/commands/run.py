@@ -67,6 +67,11 @@ def _run_telegram(settings: Settings) -> None:
 
     from bot.app import build_application
 
+    if "hash_salt" not in settings.model_fields_set:
+        log.warning(
+            "SCAMCHECK_HASH_SALT is not set: content hashes use the public default salt; "
+            "set a secret salt before serving real users"
+        )
     application = build_application(settings)
     log.info("starting in %s mode against %s", settings.mode.value, settings.bot_api_url)
     if settings.mode is UpdateMode.WEBHOOK:
