@@ -93,12 +93,11 @@ class Analyzer:
         evidence.extend(indicator_evidence)
         # Indicators (a reported account, a fake bank domain) are facts about the message:
         # benign wording does not soften them, so they join after the rules' damping.
-        rules = noisy_or([rule_score.score, *(item.weight for item in indicator_evidence)])
-        fraud_type = _strongest_type(rule_score.fraud_type, rule_score.score, indicator_evidence)
-        score = rules
+        score = noisy_or([rule_score.score, *(item.weight for item in indicator_evidence)])
         risk = self.thresholds.level(score)
-        if risk is RiskLevel.SAFE or risk is RiskLevel.LOW:
-            fraud_type = fraud_type if rule_score.score >= self.thresholds.low else None
+        fraud_type = _strongest_type(rule_score.fraud_type, rule_score.score, indicator_evidence)
+        if risk in (RiskLevel.SAFE, RiskLevel.LOW) and rule_score.score < self.thresholds.low:
+            fraud_type = None  # a stray weak word names no type on a calm verdict
         type_info = self.knowledge.fraud_types.get(fraud_type) if fraud_type else None
         evidence.sort(key=lambda item: (-item.weight, item.span or (1 << 30, 0)))
         return Verdict(
@@ -109,7 +108,7 @@ class Analyzer:
             evidence=evidence,
             entities=prepared.entities,
             advice=self._advice(fraud_type, risk),
-            components={"rules": rules, "model": None, "fused": score}
+            components={"rules": score, "model": None, "fused": score}
             | ({"truncated": 1.0} if prepared.truncated else {}),
         )
 

@@ -17,9 +17,6 @@ from rapidfuzz.distance import Levenshtein
 from classifier.normalize import TLD_EXTRACT
 from knowledge import Knowledge
 
-# The bundled Public Suffix List snapshot only: never fetched over the network.
-_EXTRACT = TLD_EXTRACT
-
 
 class DomainFinding(StrEnum):
     """What a host turned out to be."""
@@ -61,7 +58,7 @@ class DomainChecker:
         for org in knowledge.organisations.values():
             for domain in org.domains:
                 self._official[domain] = org.key
-                label = _EXTRACT(domain).domain
+                label = TLD_EXTRACT(domain).domain
                 if len(label) >= 3:
                     self._brands.append(_Brand(org.key, org.name, label))
             for token in org.brand_tokens:
@@ -82,7 +79,7 @@ class DomainChecker:
         unicode_host = _decode_punycode(host)
         if unicode_host != host:
             results.append(DomainResult(host, DomainFinding.PUNYCODE, detail=unicode_host))
-        parts = _EXTRACT(host)
+        parts = TLD_EXTRACT(host)
         registrable = parts.top_domain_under_public_suffix
         official = self._official_for(host)
         if official is not None:
@@ -149,7 +146,7 @@ class DomainChecker:
 
 def registrable_domain(host: str) -> str:
     """The registrable domain (eTLD+1) of a host, e.g. ``a.b.icbc.com.cn`` → ``icbc.com.cn``."""
-    return _EXTRACT(host).top_domain_under_public_suffix or host
+    return TLD_EXTRACT(host).top_domain_under_public_suffix or host
 
 
 def _is_ip(host: str) -> bool:
