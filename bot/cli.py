@@ -19,7 +19,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    from bot.commands import classify, db, run
+    from bot.commands import classify, db, model, run
 
     parser = argparse.ArgumentParser(
         prog="scamcheck",
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(commands)
     db.register(commands)
     classify.register(commands)
+    model.register(commands)
     return parser
 
 

@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     model_dir: Path | None = Field(
         default=None, description="Directory of the fine-tuned model; default: the bundled one."
     )
+    use_model: bool = Field(
+        default=True,
+        description="Fuse the fine-tuned text model with the rules (false: rules only).",
+    )
+    model_int8: bool = Field(
+        default=True,
+        description="Dynamic int8 quantisation of the model (false: fp32, slower, for comparison).",
+    )
     offline: bool = Field(default=False, description="Never make outbound requests (links).")
     log_level: str = Field(default="INFO", description="Python logging level.")
     local_port: Annotated[int, Field(ge=0, le=65535)] = Field(
@@ -85,6 +93,42 @@ class Settings(BaseSettings):
         default=frozenset(),
         description="Comma-separated Telegram user ids with the admin role.",
     )
+    # Link checks (classifier.links / classifier.fetch): README.md, "Link checks".
+    link_fetching: bool = Field(
+        default=True, description="Open links in checked messages (never when offline)."
+    )
+    fetch_ports: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset({80, 443}),
+        description="Comma-separated ports link checks may connect to.",
+    )
+    link_cache_ttl: Annotated[int, Field(ge=0, le=7 * 86400)] = Field(
+        default=3600, description="Seconds a link-check report is reused (0 = no cache)."
+    )
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="redis:// URL; when set, link reports are cached there, not in the database.",
+    )
+
+    @field_validator("fetch_ports", mode="before")
+    @classmethod
+    def _ports(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("must be comma-separated port numbers, e.g. 80,443")
+            value = frozenset(int(part) for part in parts)
+        if isinstance(value, int):
+            value = frozenset({value})
+        if isinstance(value, (set, frozenset)) and not all(
+            isinstance(port, int) and 0 < port < 65536 for port in value
+        ):
+            raise ValueError("ports must be between 1 and 65535")
+        return value
+
+    @property
+    def fetch_links(self) -> bool:
+        """True when link checks may open links (enabled and not offline)."""
+        return self.link_fetching and not self.offline
 
     @field_validator("database_url")
     @classmethod

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.links import build_link_inspector
 from bot.lookups import DatabaseBlocklist
+from bot.model import load_model
 from bot.storage import create_engine, session_factory
 from classifier import Analyzer
+from knowledge import load_knowledge
 
 
 @dataclass
@@ -29,11 +32,22 @@ class Services:
         """Create the clients and load the classifier (no database I/O until first use)."""
         engine = create_engine(settings.database_url.get_secret_value())
         sessions = session_factory(engine)
-        analyzer = Analyzer(blocklist=DatabaseBlocklist(sessions))
+        knowledge = load_knowledge()
+        links = build_link_inspector(settings, knowledge, sessions)  # None when offline
+        analyzer = Analyzer(
+            knowledge,
+            blocklist=DatabaseBlocklist(sessions),
+            links=links,
+            model=load_model(settings),
+        )
         return cls(settings=settings, engine=engine, sessions=sessions, analyzer=analyzer)
 
     async def close(self) -> None:
         """Release connections."""
+        if self.analyzer.links is not None:
+            await self.analyzer.links.aclose()
+        if self.analyzer.model is not None:
+            self.analyzer.model.close()
         await self.engine.dispose()
 
     @asynccontextmanager

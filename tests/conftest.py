@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import classifier.fetch
 from bot.storage import create_engine, migrate, session_factory
 
 # The PostgreSQL server every machine of this project has (trust auth). Each test gets a
@@ -31,6 +32,16 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
             monkeypatch.delenv(name)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)
+    # Nor the internet: no link is opened unless a test builds its own fetcher (with its own
+    # resolver) for the local test server; a stray system lookup fails as "dns_failed".
+    monkeypatch.setenv("SCAMCHECK_LINK_FETCHING", "false")
+    # Loading the text model takes seconds; tests that need it load it once (tests/model).
+    monkeypatch.setenv("SCAMCHECK_USE_MODEL", "false")
+    monkeypatch.setattr(classifier.fetch, "system_resolver", _no_resolver)
+
+
+async def _no_resolver(host: str, port: int) -> list[str]:
+    raise OSError(f"tests never resolve real host names ({host})")
 
 
 async def _admin_execute(statement: str) -> None:

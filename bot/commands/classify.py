@@ -1,4 +1,4 @@
-"""``scamcheck check | batch | eval | bench | train``: the classifier from the command line.
+"""``scamcheck check | batch | eval | bench``: the classifier from the command line.
 
 None of these needs a database: the community blocklist is consulted only when
 ``SCAMCHECK_DATABASE_URL`` is set explicitly.
@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from classifier.evasions import EVASIONS
+from bot.commands.eval_data import CHOICES as PERTURBATION_CHOICES
+from bot.commands.link_check import closing
 from knowledge.errors import ScamCheckError
 
 
@@ -30,6 +31,17 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     check.add_argument("text", nargs="?", default="-", help="the message; '-' reads stdin")
     check.add_argument("--json", action="store_true", help="print the Verdict as JSON")
+    check.add_argument(
+        "--image",
+        type=Path,
+        metavar="PATH",
+        help="check a screenshot (OCR + QR codes); the text argument, if any, is its caption",
+    )
+    check.add_argument(
+        "--url",
+        metavar="URL",
+        help="check a link as the bot would: open it (unless --offline) and print each hop",
+    )
     _offline(check)
     check.set_defaults(handler=_check)
 
@@ -61,8 +73,21 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     evaluate.add_argument("--limit", type=int, help="at most this many rows per file")
     evaluate.add_argument(
         "--perturb",
-        choices=sorted(EVASIONS),
-        help="apply a scammers' evasion to every text first (robustness check)",
+        choices=PERTURBATION_CHOICES,
+        help=(
+            "change every text first: a scammers' evasion (robustness), no_placeholders "
+            "(data placeholders removed) or in_chat (text between everyday chat turns)"
+        ),
+    )
+    evaluate.add_argument(
+        "--length-matched",
+        action="store_true",
+        help="per file, as many fraud as normal rows in every 20-character length band",
+    )
+    evaluate.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the reference row (char 1-3-gram TF-IDF + LR fitted on the train split)",
     )
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     _offline(evaluate)
@@ -77,15 +102,41 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         ),
     )
     bench.add_argument("--rounds", type=int, default=50, help="passes over the corpus (50)")
+    bench.add_argument(
+        "--ocr",
+        action="store_true",
+        help="benchmark screenshot reading instead: OCR and QR speed, character error rate",
+    )
+    bench.add_argument(
+        "--images", type=int, default=12, help="with --ocr: screenshots to generate (12)"
+    )
+    bench.add_argument(
+        "--bot",
+        action="store_true",
+        help="benchmark the whole bot instead: concurrent users through the local Bot API server",
+    )
+    bench.add_argument("--users", type=int, default=20, help="with --bot: simulated users (20)")
+    bench.add_argument(
+        "--seconds", type=float, default=20.0, help="with --bot: length of the run (20)"
+    )
+    bench.add_argument(
+        "--think", type=float, default=1.0, help="with --bot: pause after each reply (1.0 s)"
+    )
+    bench.add_argument(
+        "--no-model",
+        action="store_true",
+        help="with --bot: rules only (separates the bot's own cost from the model's)",
+    )
+    bench.add_argument(
+        "--model",
+        action="store_true",
+        help=(
+            "benchmark the whole verdict with the text model: load time, memory, p50/p95 "
+            "latency of ~100-character messages, batched throughput (use --rounds 5)"
+        ),
+    )
     _offline(bench)
     bench.set_defaults(handler=_bench)
-
-    train = commands.add_parser(
-        "train",
-        help="fine-tune the text model (not available yet)",
-        description="Fine-tune the Chinese text model on ../shared/data (see the model issue).",
-    )
-    train.set_defaults(handler=_train)
 
 
 def _offline(parser: argparse.ArgumentParser) -> None:
@@ -96,29 +147,49 @@ def _offline(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _analyzer() -> Any:
+def _analyzer(offline: bool = False) -> Any:
     from bot.config import load_settings
+    from bot.links import build_link_inspector
     from classifier import Analyzer
+    from classifier.links import MemoryLinkCache
+    from knowledge import load_knowledge
 
     settings = load_settings()
+    knowledge = load_knowledge()
+    blocklist = sessions = None
     if "database_url" in settings.model_fields_set:
         from bot.lookups import DatabaseBlocklist
         from bot.storage import create_engine, session_factory
 
         engine = create_engine(settings.database_url.get_secret_value())
-        return Analyzer(blocklist=DatabaseBlocklist(session_factory(engine)))
-    return Analyzer()
+        sessions = session_factory(engine)
+        blocklist = DatabaseBlocklist(sessions)
+    links = None if offline else build_link_inspector(settings, knowledge, sessions)
+    if links is not None and links.cache is None and settings.link_cache_ttl:
+        links.cache = MemoryLinkCache()  # one command: each link is opened once
+    from bot.model import load_model
+
+    return Analyzer(knowledge, blocklist=blocklist, links=links, model=load_model(settings))
 
 
 def _check(args: argparse.Namespace) -> int:
     from bot.render import render_verdict
     from classifier import ChatKind, Submission
 
+    if getattr(args, "image", None) is not None:
+        from bot.commands.image_check import check_image
+
+        return check_image(args, lambda: _analyzer(offline=args.offline))
+    if getattr(args, "url", None):
+        from bot.commands.link_check import check_url
+
+        return check_url(args, _analyzer)
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():
         raise InputError("nothing to check: give a message or pipe one into 'scamcheck check -'")
-    analyzer = _analyzer()
-    verdict = asyncio.run(analyzer.analyze(Submission(text=text, chat_kind=ChatKind.CLI)))
+    analyzer = _analyzer(offline=args.offline)
+    submission = Submission(text=text, chat_kind=ChatKind.CLI)
+    verdict = asyncio.run(closing(analyzer, analyzer.analyze(submission)))
     if args.json:
         print(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -149,10 +220,10 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def _batch(args: argparse.Namespace) -> int:
     rows = _read_jsonl(args.input)
-    analyzer = _analyzer()
+    analyzer = _analyzer(offline=args.offline)
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     try:
-        counts = asyncio.run(_batch_rows(rows, analyzer, out))
+        counts = asyncio.run(closing(analyzer, _batch_rows(rows, analyzer, out)))
     finally:
         if args.output:
             out.close()
@@ -183,24 +254,36 @@ async def _batch_rows(rows: list[dict[str, Any]], analyzer: Any, out: Any) -> di
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from bot.commands.eval_data import length_matched, perturb
     from bot.commands.evaluation import evaluate_files, format_report
 
-    datasets = {}
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    training: dict[str, list[dict[str, Any]]] = {}
     for path in args.data:
-        rows = [
-            row for row in _read_jsonl(path) if not args.split or row.get("split") == args.split
-        ]
+        every = _read_jsonl(path)
+        rows = [row for row in every if not args.split or row.get("split") == args.split]
         if args.limit:
             rows = rows[: args.limit]
-        if args.perturb:
-            evade = EVASIONS[args.perturb]
-            rows = [row | {"text": evade(row["text"], index)} for index, row in enumerate(rows)]
+        if args.length_matched:
+            rows = length_matched(rows)
         if not rows:
             raise InputError(
                 f"{path}: no rows" + (f" with split={args.split}" if args.split else "")
             )
         datasets[path.stem] = rows
-    report = evaluate_files(datasets, _analyzer())
+        training[path.stem] = [row for row in every if row.get("split") == "train"]
+    if args.perturb:
+        try:
+            datasets = perturb(datasets, args.perturb)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    # Evaluation never opens links: results must be reproducible, and the data sets are
+    # full of live scam URLs.
+    analyzer = _analyzer(offline=True)
+    baseline = None
+    if not args.no_baseline and args.split not in (None, "train"):
+        baseline = _baseline(training, datasets, analyzer)
+    report = evaluate_files(datasets, analyzer, baseline)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -208,16 +291,52 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _baseline(
+    training: dict[str, list[dict[str, Any]]],
+    datasets: dict[str, list[dict[str, Any]]],
+    analyzer: Any,
+) -> dict[str, list[tuple[float, str | None]]] | None:
+    from bot.commands.baseline import Baseline
+    from bot.commands.evaluation import expected_type
+
+    rows = [row for stem in datasets for row in training[stem]]
+    if not any(row["label"] == "fraud" for row in rows):
+        return None
+    print(f"fitting the baseline on {len(rows)} train rows…", file=sys.stderr)
+    model = Baseline.fit(rows, lambda row: expected_type(row, analyzer))
+    return {stem: model.predict([str(r["text"]) for r in rows]) for stem, rows in datasets.items()}
+
+
 def _bench(args: argparse.Namespace) -> int:
     from bot.commands.benchmark import run_benchmark
 
+    if getattr(args, "bot", False):
+        from bot.commands.bench_bot import run_bot_benchmark
+
+        if args.users < 1 or args.seconds <= 0 or args.think < 0:
+            raise InputError("--users must be at least 1, --seconds positive, --think >= 0")
+        print(
+            run_bot_benchmark(
+                users=args.users,
+                seconds=args.seconds,
+                think=args.think,
+                model=not args.no_model,
+            )
+        )
+        return 0
+    if getattr(args, "ocr", False):
+        from bot.commands.ocr_bench import run_ocr_benchmark
+
+        if args.images < 1:
+            raise InputError("--images must be at least 1")
+        print(run_ocr_benchmark(images=args.images))
+        return 0
     if args.rounds < 1:
         raise InputError("--rounds must be at least 1")
+    if args.model:
+        from bot.commands.bench_model import run_model_benchmark
+
+        print(run_model_benchmark(rounds=args.rounds))
+        return 0
     print(run_benchmark(rounds=args.rounds))
     return 0
-
-
-def _train(_args: argparse.Namespace) -> int:
-    raise ScamCheckError(
-        "training is not available yet: the fine-tuned model lands with the model issue"
-    )

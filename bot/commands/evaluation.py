@@ -9,7 +9,9 @@ from typing import Any
 from bot.commands.progress import Progress
 from classifier import Analyzer, ChatKind, Submission, Verdict
 
-COMPONENTS = ("rules", "model", "fused")
+COMPONENTS = ("baseline", "rules", "ngram", "model", "fused")
+Predictions = Sequence[tuple[float, str | None]]
+"""(score, fraud type) per row: how the baseline's predictions come in."""
 BATCH = 64
 
 
@@ -44,28 +46,30 @@ def binary_metrics(
 
 
 def _component_metrics(
-    rows: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict], analyzer: Analyzer, name: str
+    rows: Sequence[Mapping[str, Any]],
+    predictions: Sequence[tuple[float | None, str | None]],
+    analyzer: Analyzer,
 ) -> dict[str, Any] | None:
     threshold = analyzer.thresholds.medium
-    scores = [verdict.components.get(name) for verdict in verdicts]
-    if any(score is None for score in scores):
+    if any(score is None for score, _ in predictions):
         return None
     truth = [row["label"] == "fraud" for row in rows]
-    predicted = [float(score or 0.0) >= threshold for score in scores]
+    predicted = [float(score or 0.0) >= threshold for score, _ in predictions]
     metrics: dict[str, Any] = binary_metrics(truth, predicted)
     correct = typed = 0
-    for row, verdict, flagged in zip(rows, verdicts, predicted, strict=True):
-        expected = _expected_type(row, analyzer)
+    for row, (_score, fraud_type), flagged in zip(rows, predictions, predicted, strict=True):
+        expected = expected_type(row, analyzer)
         if expected is None or not flagged:
             continue
         typed += 1
-        correct += verdict.fraud_type == expected
+        correct += fraud_type == expected
     metrics["type_accuracy"] = correct / typed if typed else None
     metrics["typed_rows"] = typed
     return metrics
 
 
-def _expected_type(row: Mapping[str, Any], analyzer: Analyzer) -> str | None:
+def expected_type(row: Mapping[str, Any], analyzer: Analyzer) -> str | None:
+    """The fraud-type key a labelled row should get (None for normal or untyped rows)."""
     if row.get("label") != "fraud" or not row.get("type"):
         return None
     try:
@@ -91,33 +95,57 @@ async def _verdicts(
 
 
 def evaluate_files(
-    datasets: Mapping[str, Sequence[Mapping[str, Any]]], analyzer: Analyzer
+    datasets: Mapping[str, Sequence[Mapping[str, Any]]],
+    analyzer: Analyzer,
+    baseline: Mapping[str, Predictions] | None = None,
 ) -> dict[str, Any]:
-    """Evaluate every dataset and the pooled rows; returns the JSON-ready report."""
+    """Evaluate every dataset and the pooled rows; returns the JSON-ready report.
+
+    ``baseline`` holds the reference model's predictions per dataset, when it was trained.
+    """
 
     async def run() -> dict[str, list[Verdict]]:
         return {name: await _verdicts(rows, analyzer, name) for name, rows in datasets.items()}
 
     verdicts = asyncio.run(run())
     report: dict[str, Any] = {"threshold": analyzer.thresholds.medium, "sources": {}}
+    reference = baseline or {}
     for name, rows in datasets.items():
-        report["sources"][name] = _source_report(rows, verdicts[name], analyzer)
+        report["sources"][name] = _source_report(
+            rows, verdicts[name], analyzer, reference.get(name)
+        )
     if len(datasets) > 1:
         all_rows = [row for rows in datasets.values() for row in rows]
         all_verdicts = [v for name in datasets for v in verdicts[name]]
-        report["pooled"] = _source_report(all_rows, all_verdicts, analyzer)
+        pooled = (
+            [p for name in datasets for p in reference[name]]
+            if all(name in reference for name in datasets)
+            else None
+        )
+        report["pooled"] = _source_report(all_rows, all_verdicts, analyzer, pooled)
     return report
 
 
 def _source_report(
-    rows: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict], analyzer: Analyzer
+    rows: Sequence[Mapping[str, Any]],
+    verdicts: Sequence[Verdict],
+    analyzer: Analyzer,
+    baseline: Predictions | None,
 ) -> dict[str, Any]:
+    components: dict[str, Any] = {
+        name: _component_metrics(
+            rows, [(v.components.get(name), v.fraud_type) for v in verdicts], analyzer
+        )
+        for name in COMPONENTS
+        if name != "baseline"
+    }
+    components["baseline"] = (
+        _component_metrics(rows, list(baseline), analyzer) if baseline is not None else None
+    )
     return {
         "rows": len(rows),
         "fraud_rows": sum(row["label"] == "fraud" for row in rows),
-        "components": {
-            name: _component_metrics(rows, verdicts, analyzer, name) for name in COMPONENTS
-        },
+        "components": {name: components[name] for name in COMPONENTS},
     }
 
 

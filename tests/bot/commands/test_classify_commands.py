@@ -111,6 +111,10 @@ def test_bench_prints_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     assert "messages/s" in out and "p95" in out and "start-up" in out
 
 
-def test_train_is_not_available_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["train"]) == 2
-    assert "not available yet" in capsys.readouterr().err
+def test_model_bench_prints_load_memory_latency_and_throughput(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["bench", "--model", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    for expected in ("model load", "resident memory", "p95", "messages/s", "int8"):
+        assert expected in out

@@ -1,0 +1,115 @@
+"""``scamcheck bench --model``: the whole verdict with the text model, measured.
+
+Printed, never asserted in tests (this VM has slow phases; repeat a run before trusting it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+from bot.commands.benchmark import corpus
+from bot.commands.progress import Progress
+
+# Import and load in a fresh interpreter: start-up and resident memory as the bot sees them.
+LOAD_SNIPPET = """
+import json, time
+started = time.perf_counter()
+import torch, transformers
+from classifier.model import ModelBundle
+from classifier import Analyzer, Submission
+imported = time.perf_counter()
+bundle = ModelBundle.load()
+loaded = time.perf_counter()
+analyzer = Analyzer(model=bundle)
+for text in ["您的账户涉嫌洗钱，请将资金转入安全账户配合调查", "妈，我今晚回家吃饭"] * 20:
+    analyzer.analyze_offline(Submission(text=text))
+status = dict(
+    line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line
+)
+print(json.dumps({
+    "import_s": imported - started,
+    "load_s": loaded - imported,
+    "rss_mb": int(status["VmRSS"].split()[0]) / 1024,
+    "peak_mb": int(status["VmHWM"].split()[0]) / 1024,
+}))
+"""
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _hundred_characters(messages: list[str]) -> list[str]:
+    """Messages cut or repeated to about 100 characters (the target's message size)."""
+    result = []
+    for text in messages:
+        while len(text) < 100:
+            text = f"{text} {text}"
+        result.append(text[:100])
+    return result
+
+
+def run_model_benchmark(*, rounds: int, batch_size: int = 32) -> str:
+    """Measure load, latency and batched throughput; returns the printed summary."""
+    from classifier import Analyzer, ChatKind, Submission
+    from classifier.model import ModelBundle
+
+    probe = subprocess.run(
+        [sys.executable, "-c", LOAD_SNIPPET], capture_output=True, text=True, check=False
+    )
+    if probe.returncode != 0:
+        tail = (probe.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"loading the model failed: {tail}")
+    load = json.loads(probe.stdout.strip().splitlines()[-1])
+
+    analyzer = Analyzer(model=ModelBundle.load())
+    messages = _hundred_characters(corpus())
+    submissions = [Submission(text=text, chat_kind=ChatKind.CLI) for text in messages]
+    for submission in submissions:  # warm-up
+        analyzer.analyze_offline(submission)
+    latencies: list[float] = []
+    with Progress(rounds * len(submissions), "single messages") as progress:
+        for _ in range(rounds):
+            for submission in submissions:
+                start = time.perf_counter()
+                analyzer.analyze_offline(submission)
+                latencies.append((time.perf_counter() - start) * 1000)
+                progress.advance()
+
+    async def batched() -> float:
+        everything = submissions * rounds
+        began = time.perf_counter()
+        with Progress(len(everything), "batches") as progress:
+            for start in range(0, len(everything), batch_size):
+                chunk = everything[start : start + batch_size]
+                await analyzer.analyze_batch(chunk)
+                progress.advance(len(chunk))
+        return len(everything) / (time.perf_counter() - began)
+
+    throughput = asyncio.run(batched())
+    assert analyzer.model is not None
+    analyzer.model.close()
+    mean_chars = statistics.mean(len(text) for text in messages)
+    quantised = "int8 (dynamic)" if analyzer.model.text_model.quantised else "fp32"
+    return "\n".join(
+        [
+            f"corpus: {len(messages)} messages of {mean_chars:.0f} characters, {rounds} rounds",
+            "path: normalise, extract, rules, domain checks, encoder "
+            f"({quantised}), n-gram model, fusion",
+            f"start-up: import torch + transformers + classifier {load['import_s']:.2f} s, "
+            f"model load {load['load_s']:.2f} s",
+            f"resident memory with the model loaded: {load['rss_mb']:.0f} MB "
+            f"(peak {load['peak_mb']:.0f} MB)",
+            "latency per message (batch 1): "
+            f"p50 {_percentile(latencies, 0.50):.1f} ms, "
+            f"p95 {_percentile(latencies, 0.95):.1f} ms, "
+            f"p99 {_percentile(latencies, 0.99):.1f} ms",
+            f"batched throughput (batches of {batch_size}): {throughput:,.0f} messages/s",
+        ]
+    )

@@ -1,0 +1,94 @@
+"""What ``scamcheck eval`` evaluates on: the rows, their perturbations, the shortcut checks
+and the reference baseline.
+
+Perturbations, beyond the scammers' evasions of classifier.evasions:
+- ``no_placeholders`` deletes the data's anonymisation placeholders (NAME, URL, DIGIT, ...):
+  a model that learned "placeholder ⇒ class" loses accuracy here.
+- ``in_chat`` puts every text (fraud and normal alike) between everyday chat turns from the
+  chat source: a model that learned "chatty ⇒ normal" loses recall here.
+``length_matched`` keeps, per file, as many fraud as normal rows in every length band, so
+that message length alone cannot separate the classes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from classifier.evasions import EVASIONS
+
+SEED = 20261125
+CHAT_FILE_STEM = "lccc_chat_normal"
+_PLACEHOLDERS = re.compile(r"CELLPHONE|HOTLINE|PHONE|URL|DIGIT|NAME|PLACE|WECHAT|BANK")
+_BAND = 20  # characters per length band
+
+
+def no_placeholders(text: str, _seed: int = 0) -> str:
+    """The text with the data's upper-case anonymisation placeholders removed."""
+    return re.sub(r"\s+", " ", _PLACEHOLDERS.sub(" ", text)).strip()
+
+
+PERTURBATIONS: dict[str, Callable[[str, int], str]] = {
+    **EVASIONS,
+    "no_placeholders": no_placeholders,
+}
+CHOICES = sorted([*PERTURBATIONS, "in_chat"])
+
+
+def embed_in_chat(
+    rows: Sequence[dict[str, Any]], dialogues: Sequence[Sequence[str]]
+) -> list[dict[str, Any]]:
+    """Every row's text placed between turns of a (seeded) random everyday conversation."""
+    rng = random.Random(SEED)
+    result = []
+    for row in rows:
+        before = rng.choice(dialogues)
+        after = rng.choice(dialogues)
+        turns = [*before[: rng.randint(1, 3)], str(row["text"]), *after[: rng.randint(0, 2)]]
+        result.append(row | {"text": "\n".join(turns)})
+    return result
+
+
+def dialogues_from(datasets: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[list[str]]:
+    """Conversations of the chat source among the evaluated files."""
+    rows = datasets.get(CHAT_FILE_STEM, ())
+    return [
+        turns for row in rows if len(turns := [t for t in str(row["text"]).split("\n") if t]) > 1
+    ]
+
+
+def length_matched(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Equal numbers of fraud and normal rows per length band (files with both classes)."""
+    if not any(row["label"] == "fraud" for row in rows) or all(
+        row["label"] == "fraud" for row in rows
+    ):
+        return list(rows)
+    bands: dict[tuple[int, bool], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        bands[(len(str(row["text"])) // _BAND, row["label"] == "fraud")].append(row)
+    rng = random.Random(SEED)
+    kept: list[dict[str, Any]] = []
+    for band in sorted({band for band, _ in bands}):
+        fraud, normal = bands.get((band, True), []), bands.get((band, False), [])
+        count = min(len(fraud), len(normal))
+        kept += rng.sample(fraud, count) + rng.sample(normal, count)
+    return kept
+
+
+def perturb(
+    datasets: dict[str, list[dict[str, Any]]], name: str
+) -> dict[str, list[dict[str, Any]]]:
+    """Apply a perturbation to every dataset."""
+    if name == "in_chat":
+        dialogues = dialogues_from(datasets)
+        if not dialogues:
+            raise ValueError(f"--perturb in_chat needs {CHAT_FILE_STEM}.jsonl among the files")
+        return {stem: embed_in_chat(rows, dialogues) for stem, rows in datasets.items()}
+    change = PERTURBATIONS[name]
+    return {
+        stem: [row | {"text": change(str(row["text"]), index)} for index, row in enumerate(rows)]
+        for stem, rows in datasets.items()
+    }

@@ -1,0 +1,86 @@
+"""The training configuration file (TOML), validated."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from knowledge.errors import ScamCheckError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CONFIG = REPO_ROOT / "configs" / "train.toml"
+
+
+class ConfigError(ScamCheckError):
+    """The training configuration cannot be used."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EncoderConfig(_Strict):
+    """Fine-tuning of the encoder's top layers."""
+
+    max_length: int = 128
+    split_layer: int = 8
+    group_cap: int = 3
+    chat_mix: int = 1000
+    epochs: int = 2
+    batch_size: int = 32
+    lr_layers: float = 5e-5
+    lr_heads: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    type_loss_weight: float = 0.5
+    evals_per_epoch: int = 2
+    patience: int = 3
+
+
+class NgramConfig(_Strict):
+    """The character n-gram logistic regression."""
+
+    ngram_max: int = 3
+    min_df: int = 2
+    max_features: int | None = 300_000
+    c: float = 20.0
+    balanced: bool = True
+
+
+class FusionConfig(_Strict):
+    """How the fusion's thresholds are chosen on the valid split."""
+
+    max_fpr: float = 0.005
+    high_precision: float = 0.995
+
+
+class TrainConfig(_Strict):
+    """Everything `scamcheck train` needs besides the data."""
+
+    seed: int = 13
+    data_dir: Path = Path("../shared/data")
+    encoder: EncoderConfig = EncoderConfig()
+    ngram: NgramConfig = NgramConfig()
+    fusion: FusionConfig = FusionConfig()
+
+    def resolved_data_dir(self) -> Path:
+        """The data folder, relative paths taken from the repository root."""
+        return self.data_dir if self.data_dir.is_absolute() else REPO_ROOT / self.data_dir
+
+
+def load_config(path: Path = DEFAULT_CONFIG) -> TrainConfig:
+    """Read and validate a configuration file; errors name the file and the field."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    try:
+        return TrainConfig.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise ConfigError(f"{path}: {where}: {error['msg']}") from None

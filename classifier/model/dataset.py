@@ -1,0 +1,140 @@
+"""The labelled data in ../shared/data: loading, de-duplication and augmentation.
+
+Rows are dicts with at least ``text``, ``label`` (fraud | normal), ``type``, ``source``,
+``dup_group`` and ``split`` (see that folder's README). Nothing here is copied into the
+repository; training reads the files where they are.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from classifier.model.prepare import model_text, replace_placeholders
+from knowledge.errors import ScamCheckError
+
+DATA_FILES = (
+    "fbs_sms.jsonl",
+    "telecom_fraud_texts5.jsonl",
+    "sms80w_normal.jsonl",
+    "lccc_chat_normal.jsonl",
+)
+CHAT_FILE = "lccc_chat_normal.jsonl"
+
+
+class DataError(ScamCheckError):
+    """The data folder or a data file is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training or evaluation text in the model's form."""
+
+    text: str
+    fraud: bool
+    type_label: str | None
+    file: str
+    group: str
+
+
+def read_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """Rows of one JSONL file; a broken line is reported with its number."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{number}: not JSON ({exc.msg})") from None
+            if not isinstance(row, dict) or "text" not in row or "label" not in row:
+                raise DataError(f"{path}:{number}: needs 'text' and 'label'")
+            yield row
+
+
+def load_split(
+    data_dir: Path, split: str, files: Sequence[str] = DATA_FILES
+) -> list[dict[str, Any]]:
+    """All rows of ``split`` from the data files, each tagged with its file name."""
+    rows = []
+    for name in files:
+        for row in read_rows(data_dir / name):
+            if row.get("split") == split:
+                rows.append({**row, "file": name})
+    if not rows:
+        raise DataError(f"no '{split}' rows in {data_dir}")
+    return rows
+
+
+def cap_groups(
+    rows: Iterable[dict[str, Any]], cap: int, rng: random.Random
+) -> list[dict[str, Any]]:
+    """At most ``cap`` rows per near-duplicate group, so templates do not dominate."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[str(row.get("dup_group") or row.get("id"))].append(row)
+    kept: list[dict[str, Any]] = []
+    for members in groups.values():
+        kept.extend(members if len(members) <= cap else rng.sample(members, cap))
+    kept.sort(key=lambda row: str(row.get("id")))
+    return kept
+
+
+def to_example(row: dict[str, Any], rng: random.Random, text: str | None = None) -> Example:
+    """A data row in the model's form (placeholders mapped, as at inference)."""
+    raw = replace_placeholders(
+        text if text is not None else str(row["text"]),
+        qq_is_placeholder=row["file"] == DATA_FILES[0],
+        rng=rng,
+    )
+    fraud = row["label"] == "fraud"
+    return Example(
+        text=model_text(raw),
+        fraud=fraud,
+        type_label=str(row["type"]) if fraud and row.get("type") else None,
+        file=str(row["file"]),
+        group=str(row.get("dup_group") or row.get("id")),
+    )
+
+
+def chat_turns(rows: Iterable[dict[str, Any]]) -> list[list[str]]:
+    """The chat source's conversations as lists of turns."""
+    return [
+        [turn for turn in str(row["text"]).split("\n") if turn.strip()]
+        for row in rows
+        if row["file"] == CHAT_FILE
+    ]
+
+
+def embed_in_chat(text: str, dialogues: Sequence[Sequence[str]], rng: random.Random) -> str:
+    """``text`` placed between everyday chat turns, as a forwarded conversation looks."""
+    dialogue = rng.choice(dialogues)
+    before = list(dialogue[: rng.randint(1, min(3, len(dialogue)))])
+    after_pool = [turn for turn in rng.choice(dialogues)]
+    after = after_pool[: rng.randint(0, min(2, len(after_pool)))]
+    return "\n".join([*before, text, *after])
+
+
+def chat_mixed(
+    rows: Sequence[dict[str, Any]],
+    dialogues: Sequence[Sequence[str]],
+    count: int,
+    rng: random.Random,
+) -> list[Example]:
+    """``count`` fraud rows and ``count`` non-chat normal rows embedded in chat turns.
+
+    Both classes get the same treatment, so chattiness and length say nothing about fraud.
+    """
+    fraud = [row for row in rows if row["label"] == "fraud"]
+    normal = [row for row in rows if row["label"] == "normal" and row["file"] != CHAT_FILE]
+    picked = rng.sample(fraud, min(count, len(fraud))) + rng.sample(normal, min(count, len(normal)))
+    return [to_example(row, rng, embed_in_chat(str(row["text"]), dialogues, rng)) for row in picked]

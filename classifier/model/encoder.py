@@ -1,0 +1,120 @@
+"""The classifier network: the e5-small encoder (trimmed vocabulary) with two heads.
+
+Layers below ``split`` stay exactly as in the base model (frozen during training, so their
+outputs can be cached); layers from ``split`` up and the two heads are fine-tuned and are
+all the repository ships (fp16, see classifier/model/weights/).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import TypeVar
+
+import torch
+from torch import nn
+from transformers import BertConfig, BertModel
+
+HIDDEN = 384
+MAX_POSITIONS = 512
+PAD_ID = 1
+
+
+def bert_config(vocab_size: int) -> BertConfig:
+    """The base model's configuration (BertModel: positions start at 0)."""
+    return BertConfig(
+        vocab_size=vocab_size,
+        hidden_size=HIDDEN,
+        num_hidden_layers=12,
+        num_attention_heads=12,
+        intermediate_size=1536,
+        hidden_act="gelu",
+        max_position_embeddings=MAX_POSITIONS,
+        type_vocab_size=2,
+        layer_norm_eps=1e-12,
+        pad_token_id=PAD_ID,
+    )
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean of the token vectors where ``mask`` is 1."""
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+
+
+def _extended_mask(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    return (1.0 - mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+
+class ScamEncoder(nn.Module):
+    """BertModel + fraud head (one logit) + fraud-type head (one logit per type)."""
+
+    def __init__(self, vocab_size: int, n_types: int, split: int) -> None:
+        super().__init__()
+        self.bert = BertModel(bert_config(vocab_size), add_pooling_layer=False)
+        self.split = split
+        self.fraud_head = nn.Linear(HIDDEN, 1)
+        self.type_head = nn.Linear(HIDDEN, n_types)
+
+    def bottom(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Hidden states after the frozen layers (what training caches)."""
+        hidden: torch.Tensor = self.bert.embeddings(input_ids=ids)
+        extended = _extended_mask(mask, hidden.dtype)
+        for layer in self.bert.encoder.layer[: self.split]:
+            hidden = layer(hidden, attention_mask=extended)
+        return hidden
+
+    def top(self, hidden: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Fine-tuned layers, mean pooling and both heads: (fraud logit, type logits)."""
+        extended = _extended_mask(mask, hidden.dtype)
+        for layer in self.bert.encoder.layer[self.split :]:
+            hidden = layer(hidden, attention_mask=extended)
+        pooled = mean_pool(hidden, mask)
+        return self.fraud_head(pooled).squeeze(-1), self.type_head(pooled)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Both heads' logits for a padded batch."""
+        return self.top(self.bottom(ids, mask), mask)
+
+    def trained_state(self) -> dict[str, torch.Tensor]:
+        """The parameters training changes: layers from ``split`` up and the heads."""
+        layers = range(self.split, len(self.bert.encoder.layer))
+        prefixes = (
+            *(f"bert.encoder.layer.{index}." for index in layers),
+            "fraud_head.",
+            "type_head.",
+        )
+        return {
+            key: value.detach().clone()
+            for key, value in self.state_dict().items()
+            if key.startswith(prefixes)
+        }
+
+
+def base_state_for_vocab(
+    base: Mapping[str, torch.Tensor], kept_ids: torch.Tensor
+) -> dict[str, torch.Tensor]:
+    """The base state dict with the word embeddings cut down to the kept vocabulary rows."""
+    state = {f"bert.{key}": value for key, value in base.items()}
+    word = "bert.embeddings.word_embeddings.weight"
+    state[word] = base["embeddings.word_embeddings.weight"].index_select(0, kept_ids).clone()
+    return state
+
+
+_Network = TypeVar("_Network", bound=nn.Module)
+
+
+def quantise(network: _Network) -> _Network:
+    """Dynamic int8 quantisation of every Linear layer (weights int8, activations per batch).
+
+    torch 2.13 warns that these APIs move to torchao; they still work and are what the
+    measurements in docs/MODEL_CARD.md used.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*quantiz", category=UserWarning)
+        warnings.filterwarnings("ignore", message=".*torchao", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*quantiz", category=DeprecationWarning)
+        quantised: _Network = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            network, {nn.Linear}, dtype=torch.qint8
+        )
+    return quantised

@@ -1,0 +1,188 @@
+"""The fine-tuned text model at run time: load once, predict in batches, off the event loop.
+
+A model directory holds what training wrote (encoder.safetensors: the fine-tuned top layers,
+heads and the kept vocabulary ids, fp16; tokenizer.json: the trimmed tokenizer; model.json:
+settings, type names, fusion weights, metrics). The frozen bottom of the network is the base
+model rebuilt from its pip package (classifier.model.base), cut to the kept vocabulary and
+cached outside the repository.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+from tokenizers import Tokenizer
+from torch import nn
+
+from classifier.model.base import BaseModelError, default_cache_dir, install_base
+from classifier.model.encoder import PAD_ID, ScamEncoder, base_state_for_vocab
+from classifier.model.encoder import quantise as quantise_linear
+from classifier.model.prepare import inference_text
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "weights"
+WEIGHTS_FILE = "encoder.safetensors"
+TOKENIZER_FILE = "tokenizer.json"
+META_FILE = "model.json"
+KEPT_IDS = "vocab.kept_ids"
+# Long messages are read in windows of max_length tokens; scams state their business early,
+# and this bounds the cost of one message.
+MAX_WINDOWS = 8
+BATCH_SIZE = 32
+_BOS, _EOS = 0, 2
+
+
+class ModelNotAvailableError(BaseModelError):
+    """No trained model in the directory (run `scamcheck train`)."""
+
+
+@dataclass(frozen=True)
+class ModelOutput:
+    """The model's view of one text: P(fraud) and its best fraud type with probability."""
+
+    fraud: float
+    fraud_type: str | None
+    type_probability: float
+
+
+def trimmed_base_path(kept: torch.Tensor, cache_dir: Path | None = None) -> Path:
+    """Cache file of the base weights cut to this vocabulary."""
+    digest = hashlib.sha256(kept.numpy().tobytes()).hexdigest()[:16]
+    return (cache_dir or default_cache_dir()) / f"e5-small-trimmed-{digest}.safetensors"
+
+
+def install_trimmed_base(model_dir: Path = BUNDLED_DIR, cache_dir: Path | None = None) -> Path:
+    """Rebuild (if needed) the base and cache it cut to the model's vocabulary."""
+    kept = _kept_ids(model_dir)
+    target = trimmed_base_path(kept, cache_dir)
+    if target.is_file():
+        return target
+    full = load_file(str(install_base(cache_dir)))
+    state = base_state_for_vocab(full, kept.long())
+    del full
+    partial = target.with_suffix(".partial")
+    save_file(state, str(partial))
+    partial.replace(target)
+    return target
+
+
+def _kept_ids(model_dir: Path) -> torch.Tensor:
+    weights = model_dir / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ModelNotAvailableError(f"no trained model in {model_dir} (run: scamcheck train)")
+    with safe_open(str(weights), framework="pt") as handle:
+        kept: torch.Tensor = handle.get_tensor(KEPT_IDS)
+    return kept
+
+
+class TextModel:
+    """The loaded model. Thread-safe: inference is serialised on one worker thread."""
+
+    def __init__(
+        self,
+        network: nn.Module,
+        tokenizer: Tokenizer,
+        meta: dict[str, Any],
+        *,
+        quantised: bool,
+        directory: Path,
+    ) -> None:
+        self._network = network
+        self._tokenizer = tokenizer
+        self.meta = meta
+        self.quantised = quantised
+        self.directory = directory
+        self.type_names: list[str] = list(meta["type_names"])
+        self._max_length = int(meta["max_length"])
+        self._prefix = tokenizer.encode(str(meta["prefix"]), add_special_tokens=False).ids
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-model")
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(
+        cls,
+        model_dir: Path = BUNDLED_DIR,
+        *,
+        quantise: bool = True,
+        cache_dir: Path | None = None,
+    ) -> TextModel:
+        """Load a model directory; the base is rebuilt into the cache on first use."""
+        meta_path = model_dir / META_FILE
+        if not meta_path.is_file():
+            raise ModelNotAvailableError(f"no trained model in {model_dir} (run: scamcheck train)")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
+        kept = _kept_ids(model_dir)
+        network = ScamEncoder(len(kept), max(1, len(meta["type_names"])), int(meta["split_layer"]))
+        network.load_state_dict(
+            load_file(str(install_trimmed_base(model_dir, cache_dir))), strict=False
+        )
+        trained = load_file(str(model_dir / WEIGHTS_FILE))
+        trained.pop(KEPT_IDS)
+        network.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
+        network.eval()
+        if quantise:
+            network = quantise_linear(network)
+        return cls(network, tokenizer, meta, quantised=quantise, directory=model_dir)
+
+    def _windows(self, text: str) -> list[list[int]]:
+        content = self._tokenizer.encode(inference_text(text), add_special_tokens=False).ids
+        width = self._max_length - 2 - len(self._prefix)
+        pieces = [content[start : start + width] for start in range(0, len(content), width)]
+        return [[_BOS, *self._prefix, *piece, _EOS] for piece in (pieces or [[]])[:MAX_WINDOWS]]
+
+    @torch.inference_mode()
+    def predict(self, texts: Sequence[str]) -> list[ModelOutput]:
+        """Predict a batch (synchronously): windows sorted by length, padded per batch."""
+        windows = [(index, ids) for index, text in enumerate(texts) for ids in self._windows(text)]
+        windows.sort(key=lambda item: len(item[1]))
+        fraud: list[float] = [0.0] * len(texts)
+        types: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
+        best: list[float] = [-1.0] * len(texts)
+        with self._lock:
+            for start in range(0, len(windows), BATCH_SIZE):
+                batch = windows[start : start + BATCH_SIZE]
+                ids, mask = _pad([item[1] for item in batch])
+                fraud_logits, type_logits = self._network(ids, mask)
+                fraud_p = torch.sigmoid(fraud_logits).tolist()
+                type_p = torch.softmax(type_logits, dim=-1)
+                for row, (index, _ids) in enumerate(batch):
+                    if fraud_p[row] > best[index]:
+                        best[index] = fraud_p[row]
+                        fraud[index] = fraud_p[row]
+                        top = int(type_p[row].argmax())
+                        name = self.type_names[top] if self.type_names else None
+                        types[index] = (name, float(type_p[row, top]))
+        return [
+            ModelOutput(fraud=p, fraud_type=t, type_probability=tp)
+            for p, (t, tp) in zip(fraud, types, strict=True)
+        ]
+
+    async def predict_async(self, texts: Sequence[str]) -> list[ModelOutput]:
+        """``predict`` on the model's worker thread, so the event loop never blocks."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.predict, list(texts))
+
+    def close(self) -> None:
+        """Stop the worker thread."""
+        self.executor.shutdown(wait=False)
+
+
+def _pad(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(ids) for ids in sequences)
+    ids = torch.full((len(sequences), width), PAD_ID, dtype=torch.long)
+    mask = torch.zeros((len(sequences), width), dtype=torch.long)
+    for row, sequence in enumerate(sequences):
+        ids[row, : len(sequence)] = torch.tensor(sequence, dtype=torch.long)
+        mask[row, : len(sequence)] = 1
+    return ids, mask

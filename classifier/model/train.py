@@ -1,0 +1,173 @@
+"""``scamcheck train``: n-gram model, encoder fine-tuning and fusion, in that order.
+
+Each stage writes into the output directory (default: the bundled weights folder); the
+fusion stage reads what the other two wrote and fits on the validation split only.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from classifier.model.config import TrainConfig
+from classifier.model.dataset import DATA_FILES, DataError, load_split, to_example
+from classifier.model.fusion import features, fit_fusion
+from classifier.model.ngram import NGRAM_FILE, NgramModel
+from classifier.model.train_encoder import META_FILE, Report, train_encoder
+from classifier.rules import noisy_or
+
+STAGES = ("ngram", "encoder", "fusion")
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """One line of the final summary."""
+
+    stage: str
+    seconds: float
+    summary: str
+
+
+def _type_keys() -> Callable[[str], str | None]:
+    from knowledge import load_knowledge
+
+    knowledge = load_knowledge()
+
+    def key(label: str) -> str | None:
+        try:
+            return knowledge.type_for_dataset_label(label)
+        except KeyError:
+            return None
+
+    return key
+
+
+def _rows(config: TrainConfig, split: str, limit: int | None, seed: int) -> list[dict[str, Any]]:
+    rows = load_split(config.resolved_data_dir(), split)
+    if limit is not None:
+        random.Random(seed).shuffle(rows)
+        per_file: dict[str, int] = {}
+        kept = []
+        for row in rows:
+            if per_file.get(row["file"], 0) < limit:
+                per_file[row["file"]] = per_file.get(row["file"], 0) + 1
+                kept.append(row)
+        rows = kept
+    return rows
+
+
+def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageResult:
+    """Fit the character n-gram model on the train split (model-form text)."""
+    started = time.monotonic()
+    rng = random.Random(config.seed)
+    rows = _rows(config, "train", limit, config.seed)
+    examples = [to_example(row, rng) for row in rows]
+    type_key = _type_keys()
+    model = NgramModel.fit(
+        [e.text for e in examples],
+        [e.fraud for e in examples],
+        config.ngram,
+        config.seed,
+        types=[type_key(e.type_label) if e.type_label else None for e in examples],
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save(out_dir / NGRAM_FILE)
+    size = (out_dir / NGRAM_FILE).stat().st_size / 1e6
+    return StageResult(
+        "ngram", time.monotonic() - started, f"{len(rows)} rows, {size:.1f} MB written"
+    )
+
+
+def fit_fusion_stage(
+    config: TrainConfig, out_dir: Path, limit: int | None, report: Report
+) -> StageResult:
+    """Score the validation split with every component and fit the fusion on it."""
+    from classifier.analyzer import Analyzer
+    from classifier.model import ModelBundle
+    from classifier.verdict import Submission
+
+    started = time.monotonic()
+    rows = _rows(config, "valid", limit, config.seed)
+    bundle = ModelBundle.load(out_dir)
+    analyzer = Analyzer()
+    inputs: list[list[float]] = []
+    floors: list[float] = []
+    for start in range(0, len(rows), 64):
+        chunk = rows[start : start + 64]
+        scores = bundle.score([str(row["text"]) for row in chunk])
+        for row, score in zip(chunk, scores, strict=True):
+            rules, indicators = analyzer.signals(Submission(text=str(row["text"])))
+            inputs.append(features(rules, indicators, score.model, score.ngram or 0.0))
+            floors.append(noisy_or([rules, indicators]))
+        report("fusion: scoring valid", min(start + 64, len(rows)), len(rows))
+    labels = [row["label"] == "fraud" for row in rows]
+    fusion = fit_fusion(
+        inputs,
+        labels,
+        [str(row["file"]) for row in rows],
+        config.seed,
+        floors=floors,
+        max_fpr=config.fusion.max_fpr,
+        high_precision=config.fusion.high_precision,
+    )
+    meta_path = out_dir / META_FILE
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["fusion"] = fusion.to_json()
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    bundle.close()
+    low, medium, high = fusion.thresholds
+    return StageResult(
+        "fusion",
+        time.monotonic() - started,
+        f"{len(rows)} valid rows; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}",
+    )
+
+
+def train(
+    config: TrainConfig,
+    out_dir: Path,
+    *,
+    stages: tuple[str, ...] = STAGES,
+    limit: int | None = None,
+    max_steps: int | None = None,
+    report: Report,
+) -> list[StageResult]:
+    """Run the chosen stages in order and return their summaries."""
+    data_dir = config.resolved_data_dir()
+    missing = [name for name in DATA_FILES if not (data_dir / name).is_file()]
+    if missing:
+        raise DataError(
+            f"cannot read {data_dir / missing[0]}: set data_dir in the config or --data-dir"
+        )
+    results: list[StageResult] = []
+    if "ngram" in stages:
+        report("ngram", 0, 1)
+        results.append(train_ngram(config, out_dir, limit))
+        report("ngram", 1, 1)
+    if "encoder" in stages:
+        started = time.monotonic()
+        encoder = train_encoder(
+            config,
+            out_dir,
+            limit=limit,
+            max_steps=max_steps,
+            type_keys=_type_keys(),
+            report=report,
+        )
+        results.append(
+            StageResult(
+                "encoder",
+                time.monotonic() - started,
+                f"{encoder.train_examples} examples, {encoder.steps} steps, best pass "
+                f"{encoder.best_pass}: valid F1 {encoder.valid_f1:.4f}, "
+                f"vocabulary {encoder.vocab_size}",
+            )
+        )
+    if "fusion" in stages:
+        results.append(fit_fusion_stage(config, out_dir, limit, report))
+    return results

@@ -1,0 +1,88 @@
+"""The shipped model at run time: loading, batching, long messages, fusion in the analyzer.
+
+Quality numbers live in `scamcheck eval` (docs/EVALUATION.md); these tests pin behaviour:
+the held-out messages below were written for these tests and are not in the training data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from classifier import Analyzer, RiskLevel, Submission
+from classifier.model import ModelBundle
+
+# Everyday messages a family group sees: they must never warn (low or safe).
+EVERYDAY = [
+    "妈，我到学校了，这周末不回家了，你和爸早点休息。",
+    "爷爷，明天下午三点我来接你去医院复查，记得带上医保卡和上次的化验单。",
+    "【建设银行】您尾号6678的储蓄卡11月25日10:21工资收入8,520.00元，活期余额12,033.50元。",
+    "【京东物流】您的订单已由快递员王师傅派送中，预计今天18点前送达，请保持电话畅通。",
+    "【国家反诈中心】提醒您：刷单就是诈骗，不轻信、不转账，如有疑问请拨打96110咨询。",
+    "今晚小区停水，物业说明早六点恢复，大家提前接点水。",
+    "老师好，孩子今天有点发烧，想请假一天，麻烦您了。",
+    "奶奶生日那天我们订了饭店，晚上六点，大家记得准时到。",
+    "你上次说的那家面馆我去吃了，确实好吃，下次一起去。",
+    "【中国电信】您的宽带将于12月1日到期，续费请到营业厅或通过官方APP办理。",
+]
+
+# Scams as they arrive in a chat: paraphrased, conversational, between ordinary turns.
+CHAT_SCAMS = [
+    "在吗？\n我是你表哥，换了新号码。\n我这边出了点急事，你能不能先借我三万块，转到我朋友的卡上，明天就还你，别跟家里人说。",
+    "您好，这里是市医保局，您的医保卡被人冒用涉嫌骗保，现在转接公安民警给您做笔录，请不要挂断电话，也不要告诉家人。",
+]
+
+
+def test_scores_are_probabilities_and_batches_match_single_messages(
+    bundle: ModelBundle,
+) -> None:
+    texts = [*EVERYDAY[:3], *CHAT_SCAMS]
+    batch = bundle.score(texts)
+    single = [bundle.score([text])[0] for text in texts]
+    assert [item.model for item in single] == [bundle.score([t])[0].model for t in texts]
+    differences = []
+    for together, alone in zip(batch, single, strict=True):
+        assert 0.0 <= together.model <= 1.0
+        assert together.ngram == pytest.approx(alone.ngram, abs=1e-6)
+        differences.append(abs(together.model - alone.model))
+    # Dynamic int8 scales activations per batch, so batch-mates move a probability
+    # (docs/MODEL_CARD.md); one message alone, as the bot scores it, is deterministic.
+    assert sum(differences) / len(differences) < 0.08
+
+
+def test_a_scam_late_in_a_long_message_is_still_read(bundle: ModelBundle) -> None:
+    chatter = "今天天气不错，我们下午去公园散步，晚上回来做饭。" * 20  # ~ 4 windows
+    scam = "您的银行卡涉嫌洗钱，请立即将资金转入安全账户配合公安机关调查，不要告诉任何人。"
+    alone = bundle.score([chatter])[0].model
+    late = bundle.score([chatter + scam])[0].model
+    assert late > alone + 0.3
+
+
+def test_async_scoring_runs_off_the_event_loop(bundle: ModelBundle) -> None:
+    async def run() -> list[float]:
+        scores = await asyncio.gather(*(bundle.score_async([text]) for text in EVERYDAY[:4]))
+        return [item[0].model for item in scores]
+
+    assert len(asyncio.run(run())) == 4
+
+
+def test_verdicts_carry_every_component_and_model_evidence(fused: Analyzer) -> None:
+    verdict = fused.analyze_offline(Submission(text=CHAT_SCAMS[-1]))
+    assert set(verdict.components) >= {"rules", "model", "ngram", "fused"}
+    assert verdict.components["fused"] == verdict.score
+    # Decisive rules are a floor: lukewarm models never talk a verdict below them.
+    assert verdict.score >= (verdict.components["rules"] or 0.0)
+    assert any(item.source == "model:encoder" for item in verdict.evidence)
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_messages_stay_calm(fused: Analyzer, text: str) -> None:
+    verdict = fused.analyze_offline(Submission(text=text))
+    assert verdict.risk in (RiskLevel.LOW, RiskLevel.SAFE), verdict.components
+
+
+@pytest.mark.parametrize("text", CHAT_SCAMS)
+def test_scams_inside_a_chat_still_warn(fused: Analyzer, text: str) -> None:
+    verdict = fused.analyze_offline(Submission(text=text))
+    assert verdict.risk in (RiskLevel.HIGH, RiskLevel.MEDIUM), verdict.components

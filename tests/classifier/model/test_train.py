@@ -1,0 +1,118 @@
+"""A smoke run of `scamcheck train` on a tiny synthetic data folder (CI never trains fully)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from classifier.model import ModelBundle
+
+FRAUD = [
+    ("您的账户涉嫌洗钱，请将资金转入安全账户配合调查", "冒充公检法"),
+    ("我是京东客服，您的订单异常，需要退款请提供验证码", "冒充客服退款"),
+    ("无抵押贷款秒到账，先交保证金 DIGIT 元即可放款", "虚假贷款"),
+    ("领导让你先转 DIGIT 元到这个账户，急用，别打电话", "冒充领导熟人"),
+]
+NORMAL = [
+    "妈，我今晚回家吃饭",
+    "明天上午九点开会，请准时参加",
+    "您的快递已到小区驿站，请凭取件码领取",
+    "周末一起去爬山吗？",
+]
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+
+
+def _data(folder: Path) -> Path:
+    folder.mkdir()
+    files = {
+        "fbs_sms.jsonl": True,
+        "telecom_fraud_texts5.jsonl": True,
+        "sms80w_normal.jsonl": False,
+        "lccc_chat_normal.jsonl": False,
+    }
+    for name, has_fraud in files.items():
+        rows = []
+        for split in ("train", "valid", "test"):
+            for index, text in enumerate(NORMAL):
+                if name.startswith("lccc"):
+                    text = f"{text}\n好的呀\n那就这么定了"
+                rows.append(
+                    {
+                        "id": f"{name}-{split}-n{index}",
+                        "text": text,
+                        "label": "normal",
+                        "type": "正常",
+                        "dup_group": f"{name}{split}n{index}",
+                        "split": split,
+                    }
+                )
+            if has_fraud:
+                for index, (text, kind) in enumerate(FRAUD):
+                    rows.append(
+                        {
+                            "id": f"{name}-{split}-f{index}",
+                            "text": text,
+                            "label": "fraud",
+                            "type": kind,
+                            "dup_group": f"{name}{split}f{index}",
+                            "split": split,
+                        }
+                    )
+        _write(folder / name, rows)
+    return folder
+
+
+def test_a_smoke_run_writes_a_loadable_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _data(tmp_path / "data")
+    output = tmp_path / "model"
+    status = main(
+        [
+            "train",
+            "--data-dir",
+            str(data),
+            "--output",
+            str(output),
+            "--limit",
+            "8",
+            "--max-steps",
+            "2",
+        ]
+    )
+    assert status == 0
+    summary = capsys.readouterr().out
+    assert "ngram" in summary and "encoder" in summary and "fusion" in summary
+    meta = json.loads((output / "model.json").read_text())
+    assert meta["fusion"]["features"] == ["rules", "indicators", "model_logit", "ngram_logit"]
+    assert meta["type_names"]  # the fraud types of the synthetic rows, as knowledge keys
+    bundle = ModelBundle.load(output)
+    scores = bundle.score(["请转账到安全账户", "晚上吃什么"])
+    bundle.close()
+    assert all(0.0 <= score.model <= 1.0 for score in scores)
+    assert all(score.ngram is not None for score in scores)
+
+
+def test_a_missing_data_folder_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        [
+            "train",
+            "--data-dir",
+            str(tmp_path / "nowhere"),
+            "--output",
+            str(tmp_path / "out"),
+            "--stage",
+            "ngram",
+        ]
+    )
+    assert status == 2
+    error = capsys.readouterr().err
+    assert error.startswith("scamcheck: error: cannot read") and "Traceback" not in error
