@@ -8,6 +8,7 @@ Only the names in ``__all__`` are public; the modules behind them may change.
 from classifier.analyzer import Analyzer, Thresholds, analyze, analyze_batch, default_analyzer
 from classifier.entities import Entity, EntityKind
 from classifier.lookups import Blocklist, BlocklistMatch, Indicator, StaticBlocklist
+from classifier.payments import PaymentRequest
 from classifier.verdict import (
     ChatKind,
     Evidence,
@@ -29,6 +30,7 @@ __all__ = [
     "EvidenceKind",
     "Indicator",
     "KnowledgeError",
+    "PaymentRequest",
     "RiskLevel",
     "ScamCheckError",
     "StaticBlocklist",

@@ -33,6 +33,7 @@ class EntityKind(StrEnum):
     SAFE_ACCOUNT = "safe_account"
     CRYPTO_WALLET = "crypto_wallet"
     EMAIL = "email"
+    PAYMENT_CODE = "payment_code"
 
 
 # Kinds shown as they are: they identify the scammer's infrastructure, not a person.
@@ -151,6 +152,10 @@ class Entity:
             return _mask_name(value)
         if kind is EntityKind.VERIFICATION_CODE:
             return "*" * len(value)
+        if kind is EntityKind.PAYMENT_CODE:
+            # "wxp://f2f0****3dG6": the scheme / host says which app, the token is the payee.
+            head, sep, token = value.rpartition("/")
+            return head + sep + mask_middle(token, 4, 4, stars=4)
         # wechat_id, qq_id: partially masked.
         return mask_middle(value, 2, 2)
 

@@ -248,10 +248,29 @@ def _find_wallets(norm: NormalizedText) -> Iterator[Hit]:
 
 
 # ---------------------------------------------------------------------------------------
+# Payment codes (收款码 links, usually read from a QR code)
+# ---------------------------------------------------------------------------------------
+_PAYMENT_CODE: Final = re.compile(
+    r"(?<![a-z0-9])(?:(?P<wechat>wxp://|weixin://wxpay/|https?://wx\.tenpay\.com/)"
+    r"|(?P<alipay>alipays?://|https?://qr\.alipay\.com/))[!#-;=?-~]{4,500}"
+)
+
+
+def _find_payment_codes(norm: NormalizedText) -> Iterator[Hit]:
+    for match in _PAYMENT_CODE.finditer(norm.text):
+        a, b = norm.to_original(*match.span())
+        code = clean_preserving_case(norm.original[a:b])  # payee tokens are case-sensitive
+        attrs = {"app": "wechat" if match["wechat"] else "alipay"}
+        yield Hit(K.PAYMENT_CODE, code, match.start(), match.end(), attrs)
+
+
+# ---------------------------------------------------------------------------------------
 # Overlaps and the public entry
 # ---------------------------------------------------------------------------------------
 # Numbers inside these are part of them (a URL path, an e-mail, a wallet).
-_CONTAINERS: Final = frozenset({K.URL, K.DOMAIN, K.EMAIL, K.APP_DOWNLOAD, K.CRYPTO_WALLET})
+_CONTAINERS: Final = frozenset(
+    {K.URL, K.DOMAIN, K.EMAIL, K.APP_DOWNLOAD, K.CRYPTO_WALLET, K.PAYMENT_CODE}
+)
 _CONTAINED: Final = frozenset(
     {K.PHONE, K.BANK_CARD, K.QQ_ID, K.VERIFICATION_CODE, K.MEETING_ID, K.AMOUNT, K.WECHAT_ID}
 )
@@ -318,6 +337,7 @@ def extract(norm: NormalizedText, *, bank_bins: Mapping[str, str] | None = None)
     links = View.of(deobfuscate_urls(text))
 
     hits: list[Hit] = [*find_urls(norm, links), *find_emails(links), *_find_wallets(norm)]
+    hits += _find_payment_codes(norm)
     hits += find_phones(digit_views, text)
     hits += find_bank_cards(digit_views, text, bank_bins)
     hits += find_amounts(text)

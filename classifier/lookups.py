@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from classifier.domains import DomainChecker, DomainFinding, registrable_domain
+from classifier.domains import DomainChecker, DomainFinding, DomainResult, registrable_domain
 from classifier.entities import Entity, EntityKind
 from classifier.verdict import Evidence, EvidenceKind
 from knowledge import Organisation
@@ -117,6 +117,10 @@ _ENTITY_EVIDENCE: dict[EntityKind, tuple[float, str]] = {
         "出现虚拟货币（USDT）钱包地址：骗子常用它收钱、洗钱，难以追回。",
     ),
     EntityKind.MEETING_ID: (0.3, "给出会议号，可能让你开“屏幕共享”：对方能看到你的验证码和密码。"),
+    EntityKind.PAYMENT_CODE: (
+        0.3,
+        "这是收款码：陌生人或自称客服、工作人员的人让你扫码付钱，多半是骗局。",
+    ),
 }
 
 _PHONE_EVIDENCE: dict[str, tuple[float, str]] = {
@@ -158,16 +162,23 @@ def entity_evidence(
         if host and host not in seen_hosts:
             seen_hosts.add(host)
             for result in domains.check(host):
-                weight, template = _DOMAIN_EVIDENCE[result.finding]
-                org = organisations.get(result.organisation or "")
-                text = template.format(
-                    org=org.name if org else "官方机构", token=result.detail, detail=result.detail
-                )
+                weight, text, fraud_type = describe_domain(result, organisations)
                 item = _entity_evidence(entity, weight, text, f"domain:{result.finding.value}")
-                if result.finding in _IMITATION:
-                    item = replace(item, fraud_type=_phishing_type(org.kind if org else None))
-                evidence.append(item)
+                evidence.append(replace(item, fraud_type=fraud_type))
     return evidence
+
+
+def describe_domain(
+    result: DomainResult, organisations: Mapping[str, Organisation]
+) -> tuple[float, str, str | None]:
+    """Weight, plain-Chinese explanation and fraud type (imitations only) of a finding."""
+    weight, template = _DOMAIN_EVIDENCE[result.finding]
+    org = organisations.get(result.organisation or "")
+    text = template.format(
+        org=org.name if org else "官方机构", token=result.detail, detail=result.detail
+    )
+    fraud_type = _phishing_type(org.kind if org else None) if result.finding in _IMITATION else None
+    return weight, text, fraud_type
 
 
 async def blocklist_evidence(

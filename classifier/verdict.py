@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from classifier.entities import Entity
+from classifier.payments import PaymentRequest
 
 
 class RiskLevel(StrEnum):
@@ -38,6 +39,7 @@ class EvidenceKind(StrEnum):
     BENIGN = "benign"
     ENTITY = "entity"
     LOOKUP = "lookup"
+    LINK = "link"
     MODEL = "model"
 
 
@@ -110,6 +112,8 @@ class Verdict:
     advice: Sequence[str] = ()
     components: Mapping[str, float | None] = field(default_factory=dict)
     fraud_type_name: str | None = None
+    payment: PaymentRequest | None = None
+    """The request for money in the message (``classifier.payments``), if there is one."""
 
     @property
     def is_fraud(self) -> bool:
@@ -130,4 +134,5 @@ class Verdict:
                 name: (round(value, 4) if value is not None else None)
                 for name, value in self.components.items()
             },
+            "payment": self.payment.to_json() if self.payment is not None else None,
         }

@@ -33,6 +33,8 @@ from knowledge.models import (
     HostsFile,
     OfficialFile,
     Organisation,
+    PaymentsFile,
+    PaymentSituation,
     RedFlag,
     ReportingChannel,
     ReportingFile,
@@ -66,6 +68,10 @@ class Knowledge:
     """Advice keys to show, in this order, to someone who has already paid."""
     bank_bins: Mapping[str, str]
     """Card number prefix (BIN) -> organisation key."""
+    payment_situations: tuple[PaymentSituation, ...]
+    """How messages ask for money, in matching order (the first that matches wins)."""
+    paid_phrases: tuple[str, ...]
+    """Phrases saying the money has already been sent."""
     _by_label: Mapping[str, str] = field(repr=False)
     _flags: Mapping[str, RedFlag | BenignFlag] = field(repr=False)
     _flag_types: Mapping[str, tuple[str, ...]] = field(repr=False)
@@ -107,6 +113,7 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     reporting_doc, reporting = _load(root, "reporting.yaml", ReportingFile)
     advice_doc, advice = _load(root, "advice.yaml", AdviceFile)
     bins_doc, bins = _load(root, "banks_bin.yaml", BanksBinFile)
+    payments_doc, payments = _load(root, "payments.yaml", PaymentsFile)
     type_files = sorted((root / "fraud_types").glob("*.yaml"))
     if not type_files:
         raise KnowledgeError("no fraud type files (*.yaml)", file=_display(root, "fraud_types"))
@@ -120,6 +127,7 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     for doc, fraud_type in types:
         checker.type_combos(doc, fraud_type)
     _check_advice(advice_doc, advice)
+    _check_payments(payments_doc, payments, advice)
     orgs = _check_official(official_doc, official)
     bank_bins = _check_bins(bins_doc, bins, orgs)
     _check_unique(hosts_doc, [("shorteners", i, h) for i, h in enumerate(hosts.shorteners)])
@@ -142,6 +150,8 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
         advice=ro(dict(advice.advice)),
         paid_steps=advice.paid_steps,
         bank_bins=ro(bank_bins),
+        payment_situations=payments.situations,
+        paid_phrases=payments.paid_phrases,
         _by_label=ro(checker.labels),
         _flags=ro(checker.flags),
         _flag_types=ro(checker.flag_types),
@@ -370,6 +380,16 @@ def _check_advice(doc: _Doc, advice: AdviceFile) -> None:
         if key not in advice.advice:
             raise doc.error(["paid_steps", i], f"unknown advice key {key!r}")
     _check_unique(doc, [("paid_steps", i, key) for i, key in enumerate(advice.paid_steps)])
+
+
+def _check_payments(doc: _Doc, payments: PaymentsFile, advice: AdviceFile) -> None:
+    _check_unique(doc, [("situations", i, s.key) for i, s in enumerate(payments.situations)])
+    for i, situation in enumerate(payments.situations):
+        for j, key in enumerate(situation.advice):
+            if key not in advice.advice:
+                raise doc.error(
+                    ["situations", i, "advice", j], f"unknown advice key {key!r} (see advice.yaml)"
+                )
 
 
 def _check_official(doc: _Doc, official: OfficialFile) -> dict[str, Organisation]:

@@ -29,6 +29,8 @@ __all__ = [
     "OfficialFile",
     "Organisation",
     "OrganisationKind",
+    "PaymentSituation",
+    "PaymentsFile",
     "RedFlag",
     "ReportingChannel",
     "ReportingFile",
@@ -275,6 +277,33 @@ class AdviceFile(_Model):
 
     advice: dict[Key, Advice] = Field(min_length=1)
     paid_steps: tuple[Key, ...] = Field(min_length=1)
+
+
+class PaymentSituation(_Model):
+    """One way a message asks for money (safe account, unfreeze fee...) and its warning."""
+
+    key: Key
+    name: Text
+    phrases: tuple[Phrase, ...] = ()
+    regex: Regex | None = None
+    entities: tuple[Key, ...] = ()
+    warning: Text
+    advice: tuple[Key, ...] = ()
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> PaymentSituation:
+        if not self.phrases and self.regex is None and not self.entities:
+            raise ValueError("needs at least one of 'phrases', 'regex' or 'entities'")
+        if len(set(self.phrases)) != len(self.phrases):
+            raise ValueError("'phrases' lists the same phrase twice")
+        return self
+
+
+class PaymentsFile(_Model):
+    """``payments.yaml``: payment situations (first match wins) and "already paid" phrases."""
+
+    situations: tuple[PaymentSituation, ...] = Field(min_length=1)
+    paid_phrases: tuple[Phrase, ...] = ()
 
 
 class BanksBinFile(_Model):

@@ -325,3 +325,17 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(128))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = _created()
+
+
+class LinkCacheEntry(Base):
+    """A cached link-check report (``classifier.links.LinkReport`` JSON) until ``expires_at``.
+
+    Keyed by the SHA-256 of the normalised URL; holds what a public web page showed, no user
+    data. Expired rows are ignored on read and removed by ``queries.purge_link_cache``.
+    """
+
+    __tablename__ = "link_cache"
+
+    url_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    report: Mapped[dict[str, Any]] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
