@@ -11,6 +11,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -21,8 +22,10 @@ from telegram.ext import (
 from bot import messages
 from bot.config import Settings
 from bot.context import BotData
-from bot.handlers import basic, check, errors
+from bot.handlers import basic, check, errors, paid, privacy, report, verdict_buttons
 from bot.services import Services
+
+CONCURRENT_UPDATES = 256
 
 
 def build_application(
@@ -63,25 +66,49 @@ def build_application(
         )
         .context_types(ContextTypes(bot_data=BotData))
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(16)
+        # Many updates at once: a burst waits for its window and one user's flood never
+        # delays others; per-user order is kept by bot.runtime.UserLocks.
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
 
-    # Handlers, in the order they are tried: commands first, then content.
+    # Handlers, in the order they are tried: commands first, then buttons, then content.
+    # New private messages only: an edited message is not checked a second time.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler("start", basic.start))
     application.add_handler(CommandHandler("help", basic.help_command))
+    # Personal commands answer in the private chat only (never in a family group).
+    for name, callback in (
+        ("paid", paid.paid_command),
+        ("report", report.report_command),
+        ("cancel", report.cancel_command),
+        ("privacy", privacy.privacy_command),
+        ("delete", privacy.delete_command),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=filters.ChatType.PRIVATE))
+    for pattern, callback in (
+        (r"^why:", verdict_buttons.on_why),
+        (r"^paid:", verdict_buttons.on_paid),
+        (r"^fb:", verdict_buttons.on_feedback),
+        (r"^retry:", verdict_buttons.on_retry),
+        (r"^rt:", report.on_report_type),
+        (r"^consent:", privacy.on_consent),
+        (r"^del:", privacy.on_delete),
+    ):
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     application.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+            private
+            & (filters.TEXT | filters.CAPTION | filters.PHOTO | filters.Document.IMAGE)
+            & ~filters.COMMAND,
             check.check_message,
         )
     )
     application.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE
-            & (filters.PHOTO | filters.Document.ALL | filters.VOICE | filters.AUDIO),
+            private & (filters.Document.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO),
             check.media_without_text,
         )
     )

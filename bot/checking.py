@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.services import Services
 from bot.storage import queries
 from classifier import Submission, Verdict
+
+_SQLITE_WRITERS: WeakKeyDictionary[AsyncEngine, asyncio.Lock] = WeakKeyDictionary()
+
+
+def sqlite_writer(engine: AsyncEngine) -> asyncio.Lock | None:
+    """One writer at a time on SQLite: queueing here is fair and quick, while concurrent
+    write transactions make SQLite's busy handler sleep (long latency tails). None elsewhere."""
+    if engine.dialect.name != "sqlite":
+        return None
+    lock = _SQLITE_WRITERS.get(engine)
+    if lock is None:
+        lock = _SQLITE_WRITERS[engine] = asyncio.Lock()
+    return lock
 
 
 async def check_and_record(
@@ -24,7 +43,8 @@ async def check_and_record(
     verdict = await services.analyzer.analyze(submission)
     record = verdict.to_json()
     text = submission.combined_text()
-    async with services.transaction() as session:
+    writer = sqlite_writer(services.engine)
+    async with writer or contextlib.nullcontext(), services.transaction() as session:
         if user_id is not None:
             await queries.touch_user(session=session, user_id=user_id)
         if chat_id is not None and chat_kind is not None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.runtime import Runtime
 from bot.services import Services
 
 
@@ -14,6 +15,9 @@ class BotData:
 
     services: Services
 
+    def __init__(self) -> None:
+        self.runtime = Runtime()
+
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 
@@ -21,3 +25,8 @@ Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 def services(context: Context) -> Services:
     """The services of the running application."""
     return context.bot_data.services
+
+
+def runtime(context: Context) -> Runtime:
+    """The in-memory helpers (rate limits, bursts, pending retries) of this process."""
+    return context.bot_data.runtime

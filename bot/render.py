@@ -1,12 +1,18 @@
 """Turn a Verdict into the words a resident reads (Telegram HTML, or plain text for the CLI).
 
-The four levels always use the same markers and first lines, so people learn them.
+The four levels always use the same markers and first lines, so people learn them. The main
+reply stays short (about 600 characters); everything else is behind the "为什么？" button
+(bot/details.py).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
+from bot import messages
+from bot.adapters import Origin
+from bot.htmltext import MESSAGE_LIMIT, cut, defang, visible_length
 from classifier import EvidenceKind, RiskLevel, Verdict
 from knowledge import Knowledge
 
@@ -21,10 +27,66 @@ REPORT_LINE = "举报/求助：110 报警 · 96110 反诈专线 · 12321 举报�
 SAFE_TIP = "提醒：只要对方让你转账、给验证码或下载陌生APP，就先停下来核实。"
 MAX_FLAGS = 4
 MAX_ADVICE = 3
+MAIN_BUDGET = 600
+QUOTE_LIMIT = 30
+NAME_LIMIT = 40
 
 
-def render_verdict(verdict: Verdict, knowledge: Knowledge, *, as_html: bool = True) -> str:
-    """The main reply for a verdict (short: details belong behind a button)."""
+def origin_line(origin: Origin | None) -> str | None:
+    """ "来源：转发自……" in plain words (not HTML-escaped), or None."""
+    if origin is None:
+        return None
+    template = messages.ORIGIN.get(origin.kind)
+    if template is None or not origin.name.strip():
+        return messages.ORIGIN_UNKNOWN
+    return template.format(name=cut(defang(origin.name), NAME_LIMIT))
+
+
+def payment_warning(verdict: Verdict) -> str | None:
+    """The warning of a payment request read from the message, when the analysis found one."""
+    payment = getattr(verdict, "payment", None)
+    warning = getattr(payment, "warning", None) if payment is not None else None
+    return str(warning) if warning else None
+
+
+def red_flags(verdict: Verdict) -> list[tuple[str | None, str]]:
+    """(quote, explanation) of the evidence that raised the risk, strongest first.
+
+    Each quote and each explanation appears once: three rules firing on the same words
+    are one red flag to a reader.
+    """
+    seen: set[str] = set()
+    flags: list[tuple[str | None, str]] = []
+    for item in verdict.evidence:
+        if item.weight <= 0 or item.kind is EvidenceKind.BENIGN or not item.explanation:
+            continue
+        keys = {item.explanation} | ({f"q:{item.quote}"} if item.quote else set())
+        if keys & seen:
+            continue
+        seen |= keys
+        flags.append((item.quote, item.explanation))
+    return flags
+
+
+def already_paid(verdict: Verdict) -> bool:
+    """Whether the message says the money has already been sent."""
+    return bool(getattr(getattr(verdict, "payment", None), "already_paid", False))
+
+
+def render_verdict(
+    verdict: Verdict,
+    knowledge: Knowledge,
+    *,
+    as_html: bool = True,
+    origin: Origin | None = None,
+    notes: Sequence[str] = (),
+    budget: int = MAIN_BUDGET,
+) -> str:
+    """The main reply for a verdict: what to do first, then why, then where to report.
+
+    Red flags and advice are dropped from the end (never the first line, the type or the
+    reporting line) until the visible text fits ``budget`` characters.
+    """
 
     def bold(text: str) -> str:
         return f"<b>{html.escape(text)}</b>" if as_html else f"“{text}”"
@@ -32,30 +94,42 @@ def render_verdict(verdict: Verdict, knowledge: Knowledge, *, as_html: bool = Tr
     def plain(text: str) -> str:
         return html.escape(text) if as_html else text
 
-    lines = [plain(HEADLINES[verdict.risk])]
+    head = [plain(HEADLINES[verdict.risk])]
+    head.extend(plain(line) for line in (origin_line(origin), *notes) if line)
     if verdict.risk in (RiskLevel.SAFE, RiskLevel.LOW) and not verdict.fraud_type_name:
-        lines.append(plain(SAFE_TIP))
-        return "\n".join(lines)
+        return "\n".join([*head, plain(SAFE_TIP)])
     if verdict.fraud_type_name:
-        lines.append(f"类型：{plain(verdict.fraud_type_name)}")
+        head.append(f"类型：{plain(verdict.fraud_type_name)}")
+    if already_paid(verdict):
+        head.append(plain(messages.ALREADY_PAID))
+    if warning := payment_warning(verdict):
+        head.append(plain(messages.PAYMENT_WARNING.format(warning=cut(warning, 120))))
     flags = [
-        item
-        for item in verdict.evidence
-        if item.weight > 0 and item.kind is not EvidenceKind.BENIGN and item.explanation
-    ][:MAX_FLAGS]
-    if flags:
-        lines.append("可疑之处：")
-        for item in flags:
-            quote = f"{bold(_short(item.quote))}——" if item.quote else ""
-            lines.append(f"• {quote}{plain(item.explanation)}")
-    advice = [knowledge.advice[key].text for key in verdict.advice if key in knowledge.advice]
-    if advice:
-        lines.append("现在怎么做：")
-        lines.extend(f"• {plain(text)}" for text in advice[:MAX_ADVICE])
-    lines.append(plain(REPORT_LINE))
-    return "\n".join(lines)
+        f"• {bold(cut(defang(quote), QUOTE_LIMIT)) + '——' if quote else ''}"
+        f"{plain(defang(explanation))}"
+        for quote, explanation in red_flags(verdict)[:MAX_FLAGS]
+    ]
+    advice = [
+        f"• {plain(knowledge.advice[key].text)}"
+        for key in verdict.advice
+        if key in knowledge.advice
+    ][:MAX_ADVICE]
+    tail = [plain(REPORT_LINE)]
 
+    def assemble() -> str:
+        lines = list(head)
+        if flags:
+            lines += ["可疑之处：", *flags]
+        if advice:
+            lines += ["现在怎么做：", *advice]
+        return "\n".join(lines + tail)
 
-def _short(quote: str, limit: int = 30) -> str:
-    quote = " ".join(quote.split())
-    return quote if len(quote) <= limit else quote[: limit - 1] + "…"
+    text = assemble()
+    measure = visible_length if as_html else len
+    while measure(text) > budget and (len(flags) > 1 or len(advice) > 1):
+        if len(advice) > 1 and len(advice) >= len(flags):
+            advice.pop()
+        else:
+            flags.pop()
+        text = assemble()
+    return text if measure(text) <= MESSAGE_LIMIT else "\n".join([*head[:1], *tail])

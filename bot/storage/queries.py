@@ -11,9 +11,12 @@ import hmac
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import (
@@ -32,6 +35,7 @@ from bot.storage.models import (
     GuardianLink,
     GuardianStatus,
     IndicatorKind,
+    LinkCacheEntry,
     ReviewStatus,
     Role,
     Subscription,
@@ -604,3 +608,56 @@ async def audit_events(*, session: AsyncSession, limit: int = 50) -> list[AuditE
     """The most recent audit events, newest first."""
     rows = await session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
     return list(rows)
+
+
+# --- private chat: the latest check of a user -------------------------------------------------
+
+
+async def latest_check(
+    *, session: AsyncSession, user_id: int, since: datetime | None = None
+) -> ContentCheck | None:
+    """The user's most recent check (optionally not older than ``since``), or None."""
+    query = select(ContentCheck).where(ContentCheck.user_id == user_id)
+    if since is not None:
+        query = query.where(ContentCheck.created_at >= since)
+    return await session.scalar(query.order_by(ContentCheck.id.desc()).limit(1))
+
+
+# --- link-check cache -------------------------------------------------------------------------
+
+
+async def get_cached_link(
+    *, session: AsyncSession, url_hash: str, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """The cached link report for ``url_hash``, or None when absent or expired."""
+    report = await session.scalar(
+        select(LinkCacheEntry.report).where(
+            LinkCacheEntry.url_hash == url_hash, LinkCacheEntry.expires_at > (now or utcnow())
+        )
+    )
+    return dict(report) if report is not None else None
+
+
+async def put_cached_link(
+    *, session: AsyncSession, url_hash: str, report: dict[str, Any], expires_at: datetime
+) -> None:
+    """Store or replace a link report (one upsert, safe when two processes race)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(LinkCacheEntry).values(
+        url_hash=url_hash, report=report, expires_at=expires_at
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[LinkCacheEntry.url_hash],
+            set_={"report": statement.excluded.report, "expires_at": statement.excluded.expires_at},
+        )
+    )
+
+
+async def purge_link_cache(*, session: AsyncSession, now: datetime | None = None) -> int:
+    """Delete expired link reports; returns how many."""
+    result = await session.execute(
+        delete(LinkCacheEntry).where(LinkCacheEntry.expires_at <= (now or utcnow()))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,4 +1,4 @@
-"""End to end: a resident forwards a scam and gets a verdict; only the hash is stored."""
+"""End to end: a resident sends or forwards a message and gets one clear verdict."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.storage import create_engine, session_factory
+from bot.localapi import parse_html
+from bot.render import HEADLINES
 from bot.storage.models import ContentCheck
+from classifier import RiskLevel
 
 USER_ID = 501
 SCAM = (
@@ -15,41 +17,56 @@ SCAM = (
 )
 
 
-async def _stored_checks(running_bot: Any) -> list[ContentCheck]:
-    engine = create_engine(running_bot.settings.database_url.get_secret_value())
-    async with session_factory(engine)() as session:
-        rows = list(await session.scalars(select(ContentCheck)))
-    await engine.dispose()
-    return rows
+async def _stored_checks(chat: Any) -> list[ContentCheck]:
+    async with chat.db() as session:
+        return list(await session.scalars(select(ContentCheck)))
 
 
-async def test_forwarded_scam_gets_a_high_risk_verdict(running_bot: Any) -> None:
-    api = running_bot.api
-    api.send_forwarded(USER_ID, SCAM, origin={"type": "hidden_user", "sender_user_name": "陌生人"})
-    reply = await api.next_bot_message(USER_ID, timeout=10)
-    assert reply.text.startswith("🔴 高风险")
+async def test_forwarded_scam_gets_a_high_risk_verdict(chat: Any) -> None:
+    chat.api.send_forwarded(
+        USER_ID, SCAM, origin={"type": "hidden_user", "sender_user_name": "陌生人"}
+    )
+    reply = await chat.verdict()
+    assert reply.kind == "sent"
+    first = reply.text.splitlines()[0]
+    assert first == parse_html(HEADLINES[RiskLevel.HIGH]).text
     assert "冒充公检法" in reply.text
+    assert "陌生人" in reply.text  # where it came from
     assert "安全账户" in reply.text
+    assert any(e["type"] == "bold" for e in reply.entities)  # quoted red flags are bold
     assert "6222 0212 3456 7890 128" not in reply.text  # card numbers are masked
-    assert "110" in reply.text and "96110" in reply.text
-    [stored] = await _stored_checks(running_bot)
+    assert "110" in reply.text and "96110" in reply.text and "12321" in reply.text
+    assert "国家反诈中心APP" in reply.text
+    assert len(reply.text) <= 600
+    labels = [button.text for button in reply.flat_buttons]
+    assert labels[0].endswith("为什么？")
+    assert any("我已经转账了" in label for label in labels)
+    assert {"👍 准确", "👎 误报", "漏报"} <= set(labels)
+    assert all(len((b.callback_data or "").encode()) <= 64 for b in reply.flat_buttons)
+    [stored] = await _stored_checks(chat)
     assert stored.risk == "high" and stored.fraud_type == "impersonate_police"
     assert stored.raw_text is None
     assert SCAM not in str(stored.evidence) and "62220212" not in str(stored.indicators)
 
 
-async def test_everyday_message_stays_calm(running_bot: Any) -> None:
-    api = running_bot.api
-    api.send_text(USER_ID, "妈，我今晚回家吃饭，帮我留点菜。")
-    reply = await api.next_bot_message(USER_ID, timeout=10)
-    assert reply.text.startswith("🟢 暂未发现明显诈骗特征")
-    assert "安全" not in reply.text.splitlines()[0]
+async def test_everyday_message_stays_calm(chat: Any) -> None:
+    chat.api.send_text(USER_ID, "妈，我今晚回家吃饭，帮我留点菜。")
+    reply = await chat.verdict()
+    lines = reply.text.splitlines()
+    assert lines[0] == "🟢 暂未发现明显诈骗特征。"
+    assert len(lines) == 2 and "提醒" in lines[1]  # one tip
+    assert "安全" not in reply.text
+    labels = [button.text for button in reply.flat_buttons]
+    assert not any("转账了" in label for label in labels)  # no "I paid" on a calm verdict
+    assert "漏报" in labels
+    # Plain text: no placeholder, the verdict is a reply to the message.
+    assert [event.kind for event in chat.events()] == ["sent"]
+    assert reply.message["reply_to_message"]["text"].startswith("妈")
 
 
-async def test_hidden_link_is_checked(running_bot: Any) -> None:
-    api = running_bot.api
+async def test_hidden_link_is_checked_with_one_edited_message(chat: Any) -> None:
     text = "您的电子密码器已过期，请点此升级"
-    api.send_text(
+    chat.api.send_text(
         USER_ID,
         text,
         entities=[
@@ -61,26 +78,38 @@ async def test_hidden_link_is_checked(running_bot: Any) -> None:
             }
         ],
     )
-    reply = await api.next_bot_message(USER_ID, timeout=10)
+    placeholder = await chat.next()
+    assert placeholder.kind == "sent" and placeholder.text == "🔎 正在检查链接…"
+    reply = await chat.next()
+    assert reply.kind == "edited" and reply.message_id == placeholder.message_id
     assert reply.text.startswith(("🔴", "🟠"))
     assert "工商银行" in reply.text
+    assert any(action.action == "typing" for action in chat.api.chat_actions)
+    await chat.api.wait_idle()
+    assert len([e for e in chat.events() if e.kind == "sent"]) == 1  # never a pile of messages
 
 
-async def test_photo_without_caption_gets_a_polite_answer(running_bot: Any) -> None:
-    import struct
-    import zlib
+async def test_visible_link_gets_a_placeholder_too(chat: Any) -> None:
+    chat.api.send_text(USER_ID, "恭喜中奖，点击 http://prize-icbc.top/get 领取")
+    placeholder = await chat.next()
+    assert placeholder.text == "🔎 正在检查链接…"
+    reply = await chat.next()
+    assert reply.kind == "edited"
+    assert reply.text.startswith(("🔴", "🟠", "🟡", "🟢"))
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
 
-    png = (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
-        + chunk(b"IEND", b"")
+async def test_caption_of_a_file_is_checked(chat: Any) -> None:
+    chat.api.send_document(
+        USER_ID, b"%PDF-1.4", "a.pdf", "application/pdf", caption="我是你领导，急需转账"
     )
-    running_bot.api.send_photo(USER_ID, png)
-    reply = await running_bot.api.next_bot_message(USER_ID, timeout=10)
-    assert "文字" in reply.text and "别扫码" in reply.text
+    reply = await chat.verdict()
+    assert reply.text.startswith(("🔴", "🟠"))
+    assert "冒充领导" in reply.text
+
+
+async def test_voice_gets_a_polite_answer(chat: Any) -> None:
+    from bot import messages
+
+    chat.api.send_document(USER_ID, b"OggS...", "voice.ogg", "audio/ogg")
+    reply = await chat.verdict()
+    assert reply.text == parse_html(messages.VOICE_NOT_READ).text
