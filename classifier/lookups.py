@@ -106,6 +106,7 @@ _DOMAIN_EVIDENCE: dict[DomainFinding, tuple[float, str]] = {
     DomainFinding.OFFICIAL: (0.0, "链接指向{org}的官方域名。"),
 }
 
+_DOWNLOAD_PAGE_WEIGHT = 0.3
 _ENTITY_EVIDENCE: dict[EntityKind, tuple[float, str]] = {
     EntityKind.SAFE_ACCOUNT: (0.9, "要求把钱转到所谓“安全账户”——公检法和银行都没有“安全账户”。"),
     EntityKind.APP_DOWNLOAD: (
@@ -150,6 +151,11 @@ def entity_evidence(
     for entity in entities:
         if entity.kind in _ENTITY_EVIDENCE:
             weight, text = _ENTITY_EVIDENCE[entity.kind]
+            if entity.kind is EntityKind.APP_DOWNLOAD and entity.attrs.get("reason") != "package":
+                # A download page or "下载" before a link is also how carriers and shops
+                # advertise their real apps: weaker than an installer file, and alone it
+                # must not warn (measured with `scamcheck eval --perturb real_values`).
+                weight = _DOWNLOAD_PAGE_WEIGHT
             evidence.append(_entity_evidence(entity, weight, text, f"entity:{entity.kind.value}"))
         if entity.kind is EntityKind.PHONE:
             category = entity.attrs.get("category", "")

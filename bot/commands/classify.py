@@ -76,7 +76,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         choices=PERTURBATION_CHOICES,
         help=(
             "change every text first: a scammers' evasion (robustness), no_placeholders "
-            "(data placeholders removed) or in_chat (text between everyday chat turns)"
+            "(data placeholders removed), real_values (placeholders swapped for realistic "
+            "values) or in_chat (text between everyday chat turns)"
         ),
     )
     evaluate.add_argument(

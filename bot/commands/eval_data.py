@@ -2,8 +2,9 @@
 and the reference baseline.
 
 Perturbations, beyond the scammers' evasions of classifier.evasions:
-- ``no_placeholders`` deletes the data's anonymisation placeholders (NAME, URL, DIGIT, ...):
-  a model that learned "placeholder ⇒ class" loses accuracy here.
+- ``no_placeholders`` deletes the data's anonymisation placeholders (NAME, URL, DIGIT, ...);
+  ``real_values`` swaps them for realistic values (a phone number, a link, a name), as a
+  real forwarded message has them: a model that learned "placeholder ⇒ class" changes here.
 - ``in_chat`` puts every text (fraud and normal alike) between everyday chat turns from the
   chat source: a model that learned "chatty ⇒ normal" loses recall here.
 ``length_matched`` keeps, per file, as many fraud as normal rows in every length band, so
@@ -31,9 +32,36 @@ def no_placeholders(text: str, _seed: int = 0) -> str:
     return re.sub(r"\s+", " ", _PLACEHOLDERS.sub(" ", text)).strip()
 
 
+_REAL_VALUES = {
+    "CELLPHONE": ("13912345678", "15887654321", "18600001111"),
+    "PHONE": ("021-62345678", "0755-8888 6666", "010-12345678"),
+    "HOTLINE": ("400-820-8820", "95588", "800-830-1234"),
+    "URL": ("http://www.hzlife.com/a", "www.xinmall.cn/item/8", "https://m.example.com/p?id=7"),
+    "DIGIT": ("38", "2888", "15"),
+    "NAME": ("李明", "王女士", "张建国"),
+    "PLACE": ("杭州", "朝阳区", "天河路"),
+    "WECHAT": ("wx_abc123", "vip8866", "kf_2024"),
+    "BANK": ("工商银行", "招商银行", "农业银行"),
+}
+
+
+def real_values(text: str, seed: int = 0) -> str:
+    """The text with each placeholder replaced by a realistic value (deterministic)."""
+    count = 0
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        choices = _REAL_VALUES[match.group(0)]
+        return choices[(seed + count) % len(choices)]
+
+    return _PLACEHOLDERS.sub(one, text)
+
+
 PERTURBATIONS: dict[str, Callable[[str, int], str]] = {
     **EVASIONS,
     "no_placeholders": no_placeholders,
+    "real_values": real_values,
 }
 CHOICES = sorted([*PERTURBATIONS, "in_chat"])
 

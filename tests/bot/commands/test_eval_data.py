@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.commands.eval_data import embed_in_chat, length_matched, no_placeholders, perturb
+from bot.commands.eval_data import (
+    embed_in_chat,
+    length_matched,
+    no_placeholders,
+    perturb,
+    real_values,
+)
 
 
 def test_placeholders_are_removed_but_real_words_stay() -> None:
@@ -18,6 +24,13 @@ def test_placeholders_are_removed_but_real_words_stay() -> None:
         == "尊敬的 客户 请点 dj 领取 元"
     )
     assert no_placeholders("加QQ群") == "加QQ群"
+
+
+def test_placeholders_can_be_swapped_for_realistic_values() -> None:
+    swapped = real_values("请致电 CELLPHONE 或登录 URL 领取 DIGIT 元", 0)
+    assert "CELLPHONE" not in swapped and "URL" not in swapped and "DIGIT" not in swapped
+    assert any(char.isdigit() for char in swapped)
+    assert swapped == real_values("请致电 CELLPHONE 或登录 URL 领取 DIGIT 元", 0)
 
 
 def test_every_text_lands_between_chat_turns_deterministically() -> None:
