@@ -10,7 +10,7 @@ from bot.config import Settings
 from knowledge.errors import ScamCheckError
 
 if TYPE_CHECKING:
-    from classifier.model import ModelBundle
+    from classifier.model.bundle import ModelBundle
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def load_model(settings: Settings) -> ModelBundle | None:
     if not settings.use_model:
         return None
     started = time.monotonic()
-    from classifier.model import BUNDLED_DIR, ModelBundle
+    from classifier.model.bundle import BUNDLED_DIR, ModelBundle
 
     try:
         bundle = ModelBundle.load(settings.model_dir or BUNDLED_DIR, quantise=settings.model_int8)

@@ -21,7 +21,7 @@ from classifier.verdict import Evidence, EvidenceKind, RiskLevel, Submission, Ve
 from knowledge import Knowledge, load_knowledge
 
 if TYPE_CHECKING:  # the model pulls in torch: imported only where it is loaded
-    from classifier.model import ModelBundle, ModelScores
+    from classifier.model.bundle import ModelBundle, ModelScores
 
 # Longer input is cut before analysis: scams state their business early, and this bounds
 # the time one message can take. The cut is reported in the verdict's components.

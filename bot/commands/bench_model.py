@@ -20,7 +20,7 @@ LOAD_SNIPPET = """
 import json, time
 started = time.perf_counter()
 import torch, transformers
-from classifier.model import ModelBundle
+from classifier.model.bundle import ModelBundle
 from classifier import Analyzer, Submission
 imported = time.perf_counter()
 bundle = ModelBundle.load()
@@ -58,7 +58,7 @@ def _hundred_characters(messages: list[str]) -> list[str]:
 def run_model_benchmark(*, rounds: int, batch_size: int = 32) -> str:
     """Measure load, latency and batched throughput; returns the printed summary."""
     from classifier import Analyzer, ChatKind, Submission
-    from classifier.model import ModelBundle
+    from classifier.model.bundle import ModelBundle
 
     probe = subprocess.run(
         [sys.executable, "-c", LOAD_SNIPPET], capture_output=True, text=True, check=False

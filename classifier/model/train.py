@@ -88,7 +88,7 @@ def fit_fusion_stage(
 ) -> StageResult:
     """Score the validation split with every component and fit the fusion on it."""
     from classifier.analyzer import Analyzer
-    from classifier.model import ModelBundle
+    from classifier.model.bundle import ModelBundle
     from classifier.verdict import Submission
 
     started = time.monotonic()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from classifier import Analyzer
-from classifier.model import ModelBundle
+from classifier.model.bundle import ModelBundle
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import asyncio
 import pytest
 
 from classifier import Analyzer, RiskLevel, Submission
-from classifier.model import ModelBundle
+from classifier.model.bundle import ModelBundle
 
 # Everyday messages a family group sees: they must never warn (low or safe).
 EVERYDAY = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from classifier.model import ModelBundle
+from classifier.model.bundle import ModelBundle
 
 FRAUD = [
     ("您的账户涉嫌洗钱，请将资金转入安全账户配合调查", "冒充公检法"),

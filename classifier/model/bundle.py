@@ -1,0 +1,91 @@
+"""Encoder, n-gram model and fusion weights loaded together (docs/MODEL_CARD.md).
+
+``ModelBundle.load()`` loads what ``scamcheck train`` wrote to classifier/model/weights/;
+the analyzer calls ``score_async`` and fuses with ``fusion``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from classifier.model.fusion import Fusion
+from classifier.model.ngram import NGRAM_FILE, NgramModel
+from classifier.model.prepare import inference_text
+from classifier.model.textmodel import (
+    BUNDLED_DIR,
+    META_FILE,
+    ModelNotAvailableError,
+    TextModel,
+)
+
+__all__ = ["BUNDLED_DIR", "ModelBundle", "ModelNotAvailableError", "ModelScores"]
+
+
+@dataclass(frozen=True)
+class ModelScores:
+    """What the learned components say about one text."""
+
+    model: float
+    ngram: float | None
+    fraud_type: str | None
+    type_probability: float
+    ngram_type: str | None = None
+
+
+class ModelBundle:
+    """Encoder, n-gram model and fusion weights from one model directory."""
+
+    def __init__(
+        self, text_model: TextModel, ngram: NgramModel | None, fusion: Fusion | None
+    ) -> None:
+        self.text_model = text_model
+        self.ngram = ngram
+        self.fusion = fusion
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """model.json of the loaded directory."""
+        return self.text_model.meta
+
+    @classmethod
+    def load(cls, model_dir: Path = BUNDLED_DIR, *, quantise: bool = True) -> ModelBundle:
+        """Load a trained model directory (``ModelNotAvailableError`` if there is none)."""
+        text_model = TextModel.load(model_dir, quantise=quantise)
+        ngram_path = model_dir / NGRAM_FILE
+        ngram = NgramModel.load(ngram_path) if ngram_path.is_file() else None
+        meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+        fusion = Fusion.from_json(meta["fusion"]) if "fusion" in meta else None
+        return cls(text_model, ngram, fusion)
+
+    def score(self, texts: Sequence[str]) -> list[ModelScores]:
+        """Score a batch synchronously."""
+        outputs = self.text_model.predict(texts)
+        ngram = (
+            self.ngram.predict_with_types([inference_text(text) for text in texts])
+            if self.ngram
+            else None
+        )
+        return [
+            ModelScores(
+                model=output.fraud,
+                ngram=ngram[index][0] if ngram is not None else None,
+                fraud_type=output.fraud_type,
+                type_probability=output.type_probability,
+                ngram_type=ngram[index][1] if ngram is not None else None,
+            )
+            for index, output in enumerate(outputs)
+        ]
+
+    async def score_async(self, texts: Sequence[str]) -> list[ModelScores]:
+        """``score`` on the model's worker thread (the event loop never blocks)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.text_model.executor, self.score, list(texts))
+
+    def close(self) -> None:
+        """Stop the worker thread."""
+        self.text_model.close()
