@@ -93,8 +93,6 @@ class _Stages:
 
 
 def _train(args: argparse.Namespace) -> int:
-    import torch
-
     from classifier.model.config import DEFAULT_CONFIG, load_config
     from classifier.model.textmodel import BUNDLED_DIR
     from classifier.model.train import STAGES, train
@@ -102,7 +100,6 @@ def _train(args: argparse.Namespace) -> int:
     config = load_config(args.config or DEFAULT_CONFIG)
     if args.data_dir is not None:
         config = config.model_copy(update={"data_dir": args.data_dir.resolve()})
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     output = args.output or BUNDLED_DIR
     stages = tuple(stage for stage in STAGES if not args.stage or stage in args.stage)
     progress = _Stages()

@@ -119,7 +119,7 @@ def embed_in_chat(text: str, dialogues: Sequence[Sequence[str]], rng: random.Ran
     """``text`` placed between everyday chat turns, as a forwarded conversation looks."""
     dialogue = rng.choice(dialogues)
     before = list(dialogue[: rng.randint(1, min(3, len(dialogue)))])
-    after_pool = [turn for turn in rng.choice(dialogues)]
+    after_pool = list(rng.choice(dialogues))
     after = after_pool[: rng.randint(0, min(2, len(after_pool)))]
     return "\n".join([*before, text, *after])
 

