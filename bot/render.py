@@ -53,12 +53,15 @@ def red_flags(verdict: Verdict) -> list[tuple[str | None, str]]:
     """(quote, explanation) of the evidence that raised the risk, strongest first.
 
     Each quote and each explanation appears once: three rules firing on the same words
-    are one red flag to a reader.
+    are one red flag to a reader. The models' probabilities are not red flags a resident
+    can check in their own message: they stay in the details ("为什么？").
     """
     seen: set[str] = set()
     flags: list[tuple[str | None, str]] = []
     for item in verdict.evidence:
-        if item.weight <= 0 or item.kind is EvidenceKind.BENIGN or not item.explanation:
+        if item.weight <= 0 or item.kind in (EvidenceKind.BENIGN, EvidenceKind.MODEL):
+            continue
+        if not item.explanation:
             continue
         keys = {item.explanation} | ({f"q:{item.quote}"} if item.quote else set())
         if keys & seen:

@@ -91,6 +91,16 @@ def test_red_flags_show_each_quote_once(analyzer: Analyzer) -> None:
     assert len(quotes) == len(set(quotes))
 
 
+def test_model_probabilities_are_details_not_red_flags(analyzer: Analyzer) -> None:
+    from classifier import Evidence, EvidenceKind
+
+    verdict = _verdict(analyzer, "客服说要先交3000元解冻费才能放款")
+    model = Evidence(EvidenceKind.MODEL, "model:encoder", "文本模型判断为诈骗的概率：99%", 0.99)
+    with_model = dataclasses.replace(verdict, evidence=[model, *verdict.evidence])
+    assert red_flags(with_model) == red_flags(verdict)
+    assert "99%" not in render_verdict(with_model, analyzer.knowledge)
+
+
 def test_payment_warning_is_shown_when_present(analyzer: Analyzer) -> None:
     from classifier.payments import PaymentRequest
 
