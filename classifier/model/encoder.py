@@ -105,7 +105,9 @@ _Network = TypeVar("_Network", bound=nn.Module)
 
 
 def quantise(network: _Network) -> _Network:
-    """Dynamic int8 quantisation of every Linear layer (weights int8, activations per batch).
+    """Dynamic int8 quantisation of every Linear layer (weights int8, activations per
+    batch), in place: the fp32 weights are released, not copied. Callers that need the fp32
+    network afterwards pass a copy.
 
     torch 2.13 warns that these APIs move to torchao; they still work and are what the
     measurements in docs/MODEL_CARD.md used.
@@ -115,6 +117,6 @@ def quantise(network: _Network) -> _Network:
         warnings.filterwarnings("ignore", message=".*torchao", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=".*quantiz", category=DeprecationWarning)
         quantised: _Network = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            network, {nn.Linear}, dtype=torch.qint8
+            network, {nn.Linear}, dtype=torch.qint8, inplace=True
         )
     return quantised

@@ -124,12 +124,15 @@ class TextModel:
         tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         kept = _kept_ids(model_dir)
         network = ScamEncoder(len(kept), max(1, len(meta["type_names"])), int(meta["split_layer"]))
-        network.load_state_dict(
-            load_file(str(install_trimmed_base(model_dir, cache_dir))), strict=False
-        )
+        # assign=True hands the loaded tensors to the network instead of copying them.
+        base = load_file(str(install_trimmed_base(model_dir, cache_dir)))
+        network.load_state_dict(base, strict=False, assign=True)
         trained = load_file(str(model_dir / WEIGHTS_FILE))
         trained.pop(KEPT_IDS)
-        network.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
+        network.load_state_dict(
+            {k: v.float() for k, v in trained.items()}, strict=False, assign=True
+        )
+        del base, trained
         network.eval()
         if quantise:
             network = quantise_linear(network)

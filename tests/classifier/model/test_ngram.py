@@ -1,0 +1,75 @@
+"""The n-gram component scores exactly as scikit-learn would, without importing it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classifier.model.ngram import NGRAM_FILE, NgramModel, char_ngrams
+from classifier.model.prepare import inference_text
+from classifier.model.textmodel import BUNDLED_DIR
+
+TEXTS = [
+    "您的账户涉嫌洗钱 请将资金转入安全账户配合调查",
+    "妈 我今晚回家吃饭",
+    "兼职刷单 日赚 num 元 加 account",
+    "",
+    "a  b   c",
+    "请拨打 phone 领取 url 奖品",
+]
+
+
+def _sklearn_scores(model: NgramModel, texts: list[str]) -> np.ndarray:
+    terms = [str(term) for term in model.features.terms]
+    reference = TfidfVectorizer(
+        analyzer="char",
+        ngram_range=(1, model.features.ngram_max),
+        sublinear_tf=True,
+        lowercase=False,
+        vocabulary=terms,
+        dtype=np.float32,
+    )
+    reference.idf_ = model.features.idf
+    scores = reference.transform(texts) @ model._coef + model._intercept
+    return np.asarray(1.0 / (1.0 + np.exp(-scores)))
+
+
+def test_char_ngrams_follow_scikit_learn() -> None:
+    analyzer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False)
+    for text in TEXTS:
+        assert char_ngrams(text, 3) == analyzer.build_analyzer()(text)
+
+
+def test_the_shipped_model_scores_as_scikit_learn_does() -> None:
+    model = NgramModel.load(BUNDLED_DIR / NGRAM_FILE)
+    texts = [inference_text(text) for text in TEXTS]
+    ours = [fraud for fraud, _type, _p in model.predict_with_types(texts)]
+    assert ours == pytest.approx(list(_sklearn_scores(model, texts)), abs=1e-4)
+
+
+def test_fit_save_load_round_trip(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from classifier.model.config import NgramConfig
+
+    texts = [
+        "转账到安全账户",
+        "今晚回家吃饭",
+        "刷单返利日结",
+        "明天开会",
+        "解冻费保证金",
+        "周末爬山",
+    ]
+    labels = [True, False, True, False, True, False]
+    types = ["impersonate_police", None, "task_rebate", None, "fake_loan", None]
+    model = NgramModel.fit(texts, labels, NgramConfig(min_df=1), seed=1, types=types)
+    path = Path(str(tmp_path)) / "ngram.npz"
+    model.save(path)
+    loaded = NgramModel.load(path)
+    before = model.predict_with_types(texts)
+    after = loaded.predict_with_types(texts)
+    for (p1, t1, _), (p2, t2, _) in zip(before, after, strict=True):
+        assert p1 == pytest.approx(p2, abs=2e-3)  # weights are stored as fp16
+        assert t1 == t2
+    assert _sklearn_scores(model, texts) == pytest.approx([p for p, _, _ in before], abs=1e-4)
