@@ -64,12 +64,9 @@ class ModelBundle:
 
     def score(self, texts: Sequence[str]) -> list[ModelScores]:
         """Score a batch synchronously."""
-        outputs = self.text_model.predict(texts)
-        ngram = (
-            self.ngram.predict_with_types([inference_text(text) for text in texts])
-            if self.ngram
-            else None
-        )
+        prepared = [inference_text(text) for text in texts]  # normalised once, read by both
+        outputs = self.text_model.predict_prepared(prepared)
+        ngram = self.ngram.predict_with_types(prepared) if self.ngram else None
         return [
             ModelScores(
                 model=output.fraud,

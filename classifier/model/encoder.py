@@ -8,7 +8,7 @@ all the repository ships (fp16, see classifier/model/weights/).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 import torch
@@ -34,6 +34,17 @@ def bert_config(vocab_size: int) -> BertConfig:
         layer_norm_eps=1e-12,
         pad_token_id=PAD_ID,
     )
+
+
+def pad_batch(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token id lists padded to the longest one, with the attention mask."""
+    width = max(len(ids) for ids in sequences)
+    ids = torch.full((len(sequences), width), PAD_ID, dtype=torch.long)
+    mask = torch.zeros((len(sequences), width), dtype=torch.long)
+    for row, sequence in enumerate(sequences):
+        ids[row, : len(sequence)] = torch.tensor(sequence, dtype=torch.long)
+        mask[row, : len(sequence)] = 1
+    return ids, mask
 
 
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -9,7 +9,6 @@ cached outside the repository.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import threading
@@ -26,7 +25,7 @@ from tokenizers import Tokenizer
 from torch import nn
 
 from classifier.model.base import BaseModelError, default_cache_dir, install_base
-from classifier.model.encoder import PAD_ID, ScamEncoder, base_state_for_vocab
+from classifier.model.encoder import ScamEncoder, base_state_for_vocab, pad_batch
 from classifier.model.encoder import quantise as quantise_linear
 from classifier.model.prepare import inference_text
 
@@ -95,13 +94,11 @@ class TextModel:
         meta: dict[str, Any],
         *,
         quantised: bool,
-        directory: Path,
     ) -> None:
         self._network = network
         self._tokenizer = tokenizer
         self.meta = meta
         self.quantised = quantised
-        self.directory = directory
         self.type_names: list[str] = list(meta["type_names"])
         self._max_length = int(meta["max_length"])
         self._prefix = tokenizer.encode(str(meta["prefix"]), add_special_tokens=False).ids
@@ -136,17 +133,22 @@ class TextModel:
         network.eval()
         if quantise:
             network = quantise_linear(network)
-        return cls(network, tokenizer, meta, quantised=quantise, directory=model_dir)
+        return cls(network, tokenizer, meta, quantised=quantise)
 
-    def _windows(self, text: str) -> list[list[int]]:
-        content = self._tokenizer.encode(inference_text(text), add_special_tokens=False).ids
+    def _windows(self, prepared: str) -> list[list[int]]:
+        content = self._tokenizer.encode(prepared, add_special_tokens=False).ids
         width = self._max_length - 2 - len(self._prefix)
         pieces = [content[start : start + width] for start in range(0, len(content), width)]
         return [[_BOS, *self._prefix, *piece, _EOS] for piece in (pieces or [[]])[:MAX_WINDOWS]]
 
-    @torch.inference_mode()
     def predict(self, texts: Sequence[str]) -> list[ModelOutput]:
-        """Predict a batch (synchronously): windows sorted by length, padded per batch."""
+        """Predict a batch of messages (synchronously)."""
+        return self.predict_prepared([inference_text(text) for text in texts])
+
+    @torch.inference_mode()
+    def predict_prepared(self, texts: Sequence[str]) -> list[ModelOutput]:
+        """Predict texts already in the model's form (``inference_text``): windows sorted
+        by length, padded per batch."""
         windows = [(index, ids) for index, text in enumerate(texts) for ids in self._windows(text)]
         windows.sort(key=lambda item: len(item[1]))
         fraud: list[float] = [0.0] * len(texts)
@@ -155,7 +157,7 @@ class TextModel:
         with self._lock:
             for start in range(0, len(windows), BATCH_SIZE):
                 batch = windows[start : start + BATCH_SIZE]
-                ids, mask = _pad([item[1] for item in batch])
+                ids, mask = pad_batch([item[1] for item in batch])
                 fraud_logits, type_logits = self._network(ids, mask)
                 fraud_p = torch.sigmoid(fraud_logits).tolist()
                 type_p = torch.softmax(type_logits, dim=-1)
@@ -171,21 +173,6 @@ class TextModel:
             for p, (t, tp) in zip(fraud, types, strict=True)
         ]
 
-    async def predict_async(self, texts: Sequence[str]) -> list[ModelOutput]:
-        """``predict`` on the model's worker thread, so the event loop never blocks."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.predict, list(texts))
-
     def close(self) -> None:
         """Stop the worker thread."""
         self.executor.shutdown(wait=False)
-
-
-def _pad(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(len(ids) for ids in sequences)
-    ids = torch.full((len(sequences), width), PAD_ID, dtype=torch.long)
-    mask = torch.zeros((len(sequences), width), dtype=torch.long)
-    for row, sequence in enumerate(sequences):
-        ids[row, : len(sequence)] = torch.tensor(sequence, dtype=torch.long)
-        mask[row, : len(sequence)] = 1
-    return ids, mask

@@ -32,7 +32,7 @@ from classifier.model.dataset import (
     load_split,
     to_example,
 )
-from classifier.model.encoder import PAD_ID, ScamEncoder, base_state_for_vocab, quantise
+from classifier.model.encoder import ScamEncoder, base_state_for_vocab, pad_batch, quantise
 
 Report = Callable[[str, int, int], None]
 """Progress callback: (stage, done, total)."""
@@ -117,16 +117,6 @@ def _encode(tokenizer: Tokenizer, texts: Sequence[str], max_length: int) -> list
     return [encoding.ids for encoding in tokenizer.encode_batch([vocab.PREFIX + t for t in texts])]
 
 
-def _pad(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(len(ids) for ids in sequences)
-    ids = torch.full((len(sequences), width), PAD_ID, dtype=torch.long)
-    mask = torch.zeros((len(sequences), width), dtype=torch.long)
-    for row, sequence in enumerate(sequences):
-        ids[row, : len(sequence)] = torch.tensor(sequence)
-        mask[row, : len(sequence)] = 1
-    return ids, mask
-
-
 @torch.inference_mode()
 def cache_bottom(
     model: ScamEncoder, sequences: Sequence[list[int]], report: Report, stage: str
@@ -137,7 +127,7 @@ def cache_bottom(
     cached: list[torch.Tensor | None] = [None] * len(sequences)
     for start in range(0, len(order), 32):
         batch = order[start : start + 32]
-        ids, mask = _pad([sequences[index] for index in batch])
+        ids, mask = pad_batch([sequences[index] for index in batch])
         hidden = quantised.bottom(ids, mask)
         for row, index in enumerate(batch):
             cached[index] = hidden[row, : len(sequences[index])].to(torch.float16).clone()
