@@ -80,6 +80,12 @@ class Knowledge:
         """Fraud type key for a training-data ``type`` label; ``KeyError`` if unmapped."""
         return self._by_label[label]
 
+    @property
+    def dataset_types(self) -> frozenset[str]:
+        """Fraud type keys that some training-data ``type`` label maps to (the others, such
+        as 杀猪盘, exist only in the knowledge base)."""
+        return frozenset(self._by_label.values())
+
     def flag(self, flag_id: str) -> RedFlag | BenignFlag:
         """The red flag (type or common) or benign flag with this id; ``KeyError`` if none."""
         return self._flags[flag_id]

@@ -13,6 +13,8 @@ COMPONENTS = ("baseline", "rules", "ngram", "model", "fused")
 Predictions = Sequence[tuple[float, str | None]]
 """(score, fraud type) per row: how the baseline's predictions come in."""
 BATCH = 64
+CATCH_ALL = "other"
+"""The data's catch-all type (其他诈骗): its rows hold scams the data has no label for."""
 
 
 def binary_metrics(
@@ -56,16 +58,29 @@ def _component_metrics(
     truth = [row["label"] == "fraud" for row in rows]
     predicted = [float(score or 0.0) >= threshold for score, _ in predictions]
     metrics: dict[str, Any] = binary_metrics(truth, predicted)
-    correct = typed = 0
+    correct = refined = typed = 0
     for row, (_score, fraud_type), flagged in zip(rows, predictions, predicted, strict=True):
         expected = expected_type(row, analyzer)
         if expected is None or not flagged:
             continue
         typed += 1
         correct += fraud_type == expected
+        refined += fraud_type == expected or _refines_catch_all(expected, fraud_type, analyzer)
     metrics["type_accuracy"] = correct / typed if typed else None
+    metrics["type_accuracy_refined"] = refined / typed if typed else None
     metrics["typed_rows"] = typed
     return metrics
+
+
+def _refines_catch_all(expected: str, predicted: str | None, analyzer: Analyzer) -> bool:
+    """A 其他诈骗 row named with a type the data has no label for (a 中奖 scam called
+    虚假中奖) is a finer answer, not a wrong one; reported beside the strict accuracy."""
+    return (
+        expected == CATCH_ALL
+        and predicted is not None
+        and predicted != CATCH_ALL
+        and predicted not in analyzer.knowledge.dataset_types
+    )
 
 
 def expected_type(row: Mapping[str, Any], analyzer: Analyzer) -> str | None:
@@ -161,7 +176,10 @@ def format_report(report: Mapping[str, Any]) -> str:
     sections = list(report["sources"].items())
     if "pooled" in report:
         sections.append(("pooled", report["pooled"]))
-    header = f"  {'component':<10}{'precision':>10}{'recall':>9}{'F1':>8}{'FPR':>9}{'type acc':>10}"
+    header = (
+        f"  {'component':<10}{'precision':>10}{'recall':>9}{'F1':>8}{'FPR':>9}"
+        f"{'type acc':>10}{'refined':>9}"
+    )
     for name, section in sections:
         lines.append(f"{name}: {section['rows']} rows, {section['fraud_rows']} fraud")
         lines.append(header)
@@ -174,7 +192,12 @@ def format_report(report: Mapping[str, Any]) -> str:
                 f"  {component:<10}{_cell(metrics['precision']):>10}{_cell(metrics['recall']):>9}"
                 f"{_cell(metrics['f1']):>8}{_cell(metrics['fpr'], percent=True):>9}"
                 f"{_cell(metrics['type_accuracy']):>10}"
+                f"{_cell(metrics['type_accuracy_refined']):>9}"
             )
         lines.append("")
     lines.append(f"fraud = score ≥ {report['threshold']:.2f} (medium or high risk)")
+    lines.append(
+        "type acc: the verdict's type on flagged fraud rows; refined: also counting a "
+        "其他诈骗 row named with a type the data has no label for (e.g. 虚假中奖)"
+    )
     return "\n".join(lines)

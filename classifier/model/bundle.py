@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifier.model.fusion import Fusion
+from classifier.model.fusion import Fusion, combine_types
 from classifier.model.ngram import NGRAM_FILE, NgramModel
 from classifier.model.prepare import inference_text
 from classifier.model.textmodel import (
@@ -32,9 +32,9 @@ class ModelScores:
 
     model: float
     ngram: float | None
-    fraud_type: str | None
+    fraud_type: str | None  # the encoder's own type (shown in the details)
     type_probability: float
-    ngram_type: str | None = None
+    learned_type: str | None = None  # both components' type distributions combined
 
 
 class ModelBundle:
@@ -67,13 +67,18 @@ class ModelBundle:
         prepared = [inference_text(text) for text in texts]  # normalised once, read by both
         outputs = self.text_model.predict_prepared(prepared)
         ngram = self.ngram.predict_with_types(prepared) if self.ngram else None
+        weight = self.fusion.type_encoder_weight if self.fusion else 1.0
         return [
             ModelScores(
                 model=output.fraud,
                 ngram=ngram[index][0] if ngram is not None else None,
                 fraud_type=output.fraud_type,
                 type_probability=output.type_probability,
-                ngram_type=ngram[index][1] if ngram is not None else None,
+                learned_type=combine_types(
+                    output.type_probabilities,
+                    ngram[index][1] if ngram is not None else None,
+                    weight,
+                ),
             )
             for index, output in enumerate(outputs)
         ]

@@ -54,6 +54,7 @@ class FusionConfig(_Strict):
 
     max_fpr: float = 0.005
     high_precision: float = 0.995
+    threshold_resamples: int = 200
 
 
 class TrainConfig(_Strict):

@@ -16,6 +16,7 @@ import numpy as np
 
 FEATURES = ("rules", "indicators", "model_logit", "ngram_logit")
 LEVELS = (0.25, 0.5, 0.75)
+TYPE_WEIGHT_GRID = tuple(tenth / 10 for tenth in range(11))
 _CLIP = 1e-4
 
 
@@ -36,6 +37,9 @@ class Fusion:
     coef: tuple[float, ...]
     intercept: float
     thresholds: tuple[float, float, float]
+    # The weight of the encoder's type probabilities against the n-gram model's
+    # (``combine_types``), chosen on validation; 0 means the n-gram model names the type.
+    type_encoder_weight: float = 0.0
 
     def probability(self, values: Sequence[float]) -> float:
         """The fused P(fraud) before calibration to score levels."""
@@ -67,7 +71,64 @@ class Fusion:
             raise ValueError("fusion weights must be lists")
         low, medium, high = (float(value) for value in thresholds)
         weights = tuple(float(w) for w in coef)
-        return cls(weights, float(str(data["intercept"])), (low, medium, high))
+        type_weight = float(str(data.get("type_encoder_weight", 0.0)))
+        return cls(weights, float(str(data["intercept"])), (low, medium, high), type_weight)
+
+
+TypeDistribution = Mapping[str, float]
+"""P(type | fraud) by fraud-type key, as one learned component sees a message."""
+
+
+def combine_types(
+    encoder: TypeDistribution, ngram: TypeDistribution | None, encoder_weight: float
+) -> str | None:
+    """The most likely fraud type under a weighted average of the two components' type
+    distributions (a component without a distribution contributes nothing)."""
+    if ngram is None or not ngram:
+        encoder_weight = 1.0
+    combined: dict[str, float] = {}
+    for distribution, weight in ((encoder, encoder_weight), (ngram or {}, 1.0 - encoder_weight)):
+        for name, probability in distribution.items():
+            combined[name] = combined.get(name, 0.0) + weight * probability
+    return max(combined, key=combined.__getitem__) if combined else None
+
+
+def choose_type_weight(
+    encoder: Sequence[TypeDistribution],
+    ngram: Sequence[TypeDistribution],
+    expected: Sequence[str],
+    grid: Sequence[float] = TYPE_WEIGHT_GRID,
+) -> tuple[float, float]:
+    """The encoder weight of ``combine_types`` with the best type accuracy on labelled
+    (validation) fraud rows, the smallest one on ties; returns (weight, accuracy)."""
+    best_weight, best_accuracy = 0.0, -1.0
+    for weight in grid:
+        correct = sum(
+            combine_types(e, n, weight) == truth
+            for e, n, truth in zip(encoder, ngram, expected, strict=True)
+        )
+        accuracy = correct / max(1, len(expected))
+        if accuracy > best_accuracy:
+            best_weight, best_accuracy = weight, accuracy
+    return best_weight, best_accuracy
+
+
+def _best_medium(
+    p: np.ndarray,
+    y: np.ndarray,
+    normal_rows: Sequence[np.ndarray],
+    forced: np.ndarray,
+    candidates: np.ndarray,
+    max_fpr: float,
+) -> float:
+    """The candidate with the best F1 among those keeping every file's FPR ≤ ``max_fpr``
+    (the lowest such candidate on ties; 0.5 if none does)."""
+    flagged = (p[None, :] >= candidates[:, None]) | forced[None, :]  # candidates × rows
+    worst_fpr = np.max([flagged[:, rows].mean(axis=1) for rows in normal_rows], axis=0)
+    tp = (flagged & y[None, :]).sum(axis=1)
+    f1 = 2 * tp / np.maximum(1, flagged.sum(axis=1) + y.sum())
+    f1[worst_fpr > max_fpr] = -1.0
+    return float(candidates[int(np.argmax(f1))]) if f1.max() >= 0 else 0.5
 
 
 def choose_thresholds(
@@ -78,27 +139,40 @@ def choose_thresholds(
     floors: Sequence[float] | None = None,
     max_fpr: float = 0.005,
     high_precision: float = 0.995,
+    resamples: int = 0,
+    seed: int = 0,
 ) -> tuple[float, float, float]:
     """Medium: best F1 with every file's false-positive rate ≤ ``max_fpr``; high: the
     lowest threshold ≥ medium with precision ≥ ``high_precision``; low: half of medium.
-    Rows whose floor reaches a level count as flagged at that level whatever the threshold."""
-    p = np.asarray(probabilities)
+    Rows whose floor reaches a level count as flagged at that level whatever the threshold.
+
+    On a few hundred normal rows per file the budget allows two or three false alarms, so
+    the best threshold can jump with a single row. With ``resamples`` the medium threshold
+    is instead the median of the best thresholds over that many bootstrap resamples of the
+    rows (drawn within each file): the threshold the data supports, not one row's.
+    """
+    p = np.asarray(probabilities, dtype=float)
     y = np.asarray(labels, dtype=bool)
     f = np.asarray(files)
     floor = np.asarray(floors if floors is not None else np.zeros(len(p)))
     medium_floor, high_floor = floor >= LEVELS[1], floor >= LEVELS[2]
+    names = sorted(set(files))
     candidates = np.unique(np.clip(np.concatenate([p, np.linspace(0.05, 0.95, 91)]), 0.02, 0.98))
-    best_f1, medium = -1.0, 0.5
-    for threshold in candidates:
-        flagged = (p >= threshold) | medium_floor
-        normal_rows = [(f == name) & ~y for name in set(files)]
-        worst_fpr = max(float(flagged[rows].mean()) for rows in normal_rows if rows.any())
-        if worst_fpr > max_fpr:
-            continue
-        tp = float((flagged & y).sum())
-        f1 = 2 * tp / max(1.0, float(flagged.sum() + y.sum()))
-        if f1 > best_f1:
-            best_f1, medium = f1, float(threshold)
+    if resamples:
+        rng = np.random.default_rng(seed)
+        members = [np.flatnonzero(f == name) for name in names]
+        grid = np.linspace(0.02, 0.98, 193)
+        best = []
+        for _ in range(resamples):
+            rows = np.concatenate([rng.choice(indices, len(indices)) for indices in members])
+            normal = [(f[rows] == name) & ~y[rows] for name in names]
+            normal = [mask for mask in normal if mask.any()]
+            best.append(_best_medium(p[rows], y[rows], normal, medium_floor[rows], grid, max_fpr))
+        medium = float(np.median(best))
+    else:
+        normal = [(f == name) & ~y for name in names]
+        normal = [mask for mask in normal if mask.any()]
+        medium = _best_medium(p, y, normal, medium_floor, candidates, max_fpr)
     high = medium
     for threshold in sorted(c for c in candidates if c >= medium):
         flagged = (p >= threshold) | high_floor
@@ -118,8 +192,10 @@ def fit_fusion(
     floors: Sequence[float] | None = None,
     max_fpr: float = 0.005,
     high_precision: float = 0.995,
+    resamples: int = 0,
 ) -> Fusion:
-    """Fit the weights and choose the thresholds on (validation) rows of ``features``."""
+    """Fit the weights and choose the thresholds on (validation) rows of ``features``
+    (``resamples``: see ``choose_thresholds``)."""
     from sklearn.linear_model import LogisticRegression
 
     regression = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
@@ -135,5 +211,7 @@ def fit_fusion(
         floors=floors,
         max_fpr=max_fpr,
         high_precision=high_precision,
+        resamples=resamples,
+        seed=seed,
     )
     return Fusion(coef, intercept, thresholds)

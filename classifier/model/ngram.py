@@ -148,23 +148,24 @@ class NgramModel:
 
     def predict(self, texts: Sequence[str]) -> list[float]:
         """P(fraud) for each text."""
-        return [fraud for fraud, _type, _p in self.predict_with_types(texts)]
+        return [fraud for fraud, _types in self.predict_with_types(texts)]
 
-    def predict_with_types(self, texts: Sequence[str]) -> list[tuple[float, str | None, float]]:
-        """(P(fraud), most likely fraud type, its probability) for each text."""
-        results: list[tuple[float, str | None, float]] = []
+    def predict_with_types(self, texts: Sequence[str]) -> list[tuple[float, dict[str, float]]]:
+        """(P(fraud), P(type | fraud) by type key) for each text; the distribution is
+        empty when the model has no type regression."""
+        results: list[tuple[float, dict[str, float]]] = []
         for text in texts:
             indices, values = self.features.vector(text)
             score = float(values @ self._coef[indices]) + self._intercept
             fraud = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
             if self._types is None:
-                results.append((fraud, None, 0.0))
+                results.append((fraud, {}))
                 continue
             logits = self._types.coef[:, indices] @ values + self._types.intercept
             probabilities = np.exp(logits - logits.max())
             probabilities /= probabilities.sum()
-            best = int(probabilities.argmax())
-            results.append((fraud, self._types.names[best], float(probabilities[best])))
+            distribution = zip(self._types.names, probabilities.tolist(), strict=True)
+            results.append((fraud, dict(distribution)))
         return results
 
     def save(self, path: Path) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,9 @@ KEPT_IDS = "vocab.kept_ids"
 # Long messages are read in windows of max_length tokens; scams state their business early,
 # and this bounds the cost of one message.
 MAX_WINDOWS = 8
+# Windows per forward pass. Batches of 8 ran 10-40 % faster on the 2-core VMs, but dynamic
+# int8 makes probabilities depend on batch-mates, and the fusion fitted on valid scored in
+# batches of 8 did worse there (fbs F1 0.934 vs 0.941): see docs/MODEL_CARD.md.
 BATCH_SIZE = 32
 _BOS, _EOS = 0, 2
 
@@ -47,11 +50,13 @@ class ModelNotAvailableError(BaseModelError):
 
 @dataclass(frozen=True)
 class ModelOutput:
-    """The model's view of one text: P(fraud) and its best fraud type with probability."""
+    """The model's view of one text: P(fraud), its best fraud type with probability, and
+    the whole type distribution (of the window that looks most like fraud)."""
 
     fraud: float
     fraud_type: str | None
     type_probability: float
+    type_probabilities: Mapping[str, float] = field(default_factory=dict)
 
 
 def trimmed_base_path(kept: torch.Tensor, cache_dir: Path | None = None) -> Path:
@@ -151,27 +156,27 @@ class TextModel:
         by length, padded per batch."""
         windows = [(index, ids) for index, text in enumerate(texts) for ids in self._windows(text)]
         windows.sort(key=lambda item: len(item[1]))
-        fraud: list[float] = [0.0] * len(texts)
-        types: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
-        best: list[float] = [-1.0] * len(texts)
+        fraud: list[float] = [-1.0] * len(texts)
+        types: list[list[float]] = [[] for _ in texts]
         with self._lock:
             for start in range(0, len(windows), BATCH_SIZE):
                 batch = windows[start : start + BATCH_SIZE]
                 ids, mask = pad_batch([item[1] for item in batch])
                 fraud_logits, type_logits = self._network(ids, mask)
                 fraud_p = torch.sigmoid(fraud_logits).tolist()
-                type_p = torch.softmax(type_logits, dim=-1)
+                type_p = torch.softmax(type_logits, dim=-1).tolist()
                 for row, (index, _ids) in enumerate(batch):
-                    if fraud_p[row] > best[index]:
-                        best[index] = fraud_p[row]
+                    if fraud_p[row] > fraud[index]:  # the most fraud-like window speaks
                         fraud[index] = fraud_p[row]
-                        top = int(type_p[row].argmax())
-                        name = self.type_names[top] if self.type_names else None
-                        types[index] = (name, float(type_p[row, top]))
-        return [
-            ModelOutput(fraud=p, fraud_type=t, type_probability=tp)
-            for p, (t, tp) in zip(fraud, types, strict=True)
-        ]
+                        types[index] = type_p[row]
+        return [self._output(p, distribution) for p, distribution in zip(fraud, types, strict=True)]
+
+    def _output(self, fraud: float, type_p: list[float]) -> ModelOutput:
+        if not self.type_names or not type_p:
+            return ModelOutput(fraud=fraud, fraud_type=None, type_probability=0.0)
+        distribution = dict(zip(self.type_names, type_p, strict=True))
+        top = max(distribution, key=distribution.__getitem__)
+        return ModelOutput(fraud, top, distribution[top], distribution)
 
     def close(self) -> None:
         """Stop the worker thread."""

@@ -10,13 +10,18 @@ import json
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from classifier.model.config import TrainConfig
 from classifier.model.dataset import DATA_FILES, DataError, load_split, to_example
-from classifier.model.fusion import features, fit_fusion
+from classifier.model.fusion import (
+    TypeDistribution,
+    choose_type_weight,
+    features,
+    fit_fusion,
+)
 from classifier.model.ngram import NGRAM_FILE, NgramModel
 from classifier.model.train_encoder import META_FILE, Report, train_encoder
 from classifier.rules import noisy_or
@@ -86,24 +91,37 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
 def fit_fusion_stage(
     config: TrainConfig, out_dir: Path, limit: int | None, report: Report
 ) -> StageResult:
-    """Score the validation split with every component and fit the fusion on it."""
+    """Score the validation split with every component; fit the fusion and choose how the
+    two components' type distributions are weighed, on it."""
     from classifier.analyzer import Analyzer
     from classifier.model.bundle import ModelBundle
+    from classifier.model.prepare import inference_text
     from classifier.verdict import Submission
 
     started = time.monotonic()
     rows = _rows(config, "valid", limit, config.seed)
     bundle = ModelBundle.load(out_dir)
+    if bundle.ngram is None:
+        raise DataError(f"no n-gram model in {out_dir}: run the ngram stage first")
     analyzer = Analyzer()
+    type_key = _type_keys()
     inputs: list[list[float]] = []
     floors: list[float] = []
+    typed: list[tuple[TypeDistribution, TypeDistribution, str]] = []
     for start in range(0, len(rows), 64):
         chunk = rows[start : start + 64]
-        scores = bundle.score([str(row["text"]) for row in chunk])
-        for row, score in zip(chunk, scores, strict=True):
+        prepared = [inference_text(str(row["text"])) for row in chunk]
+        outputs = bundle.text_model.predict_prepared(prepared)
+        ngram = bundle.ngram.predict_with_types(prepared)
+        for row, output, (ngram_p, ngram_types) in zip(chunk, outputs, ngram, strict=True):
             rules, indicators = analyzer.signals(Submission(text=str(row["text"])))
-            inputs.append(features(rules, indicators, score.model, score.ngram or 0.0))
+            inputs.append(features(rules, indicators, output.fraud, ngram_p))
             floors.append(noisy_or([rules, indicators]))
+            expected = (
+                type_key(str(row["type"])) if row["label"] == "fraud" and row.get("type") else None
+            )
+            if expected is not None:
+                typed.append((output.type_probabilities, ngram_types, expected))
         report("fusion: scoring valid", min(start + 64, len(rows)), len(rows))
     labels = [row["label"] == "fraud" for row in rows]
     fusion = fit_fusion(
@@ -114,7 +132,10 @@ def fit_fusion_stage(
         floors=floors,
         max_fpr=config.fusion.max_fpr,
         high_precision=config.fusion.high_precision,
+        resamples=config.fusion.threshold_resamples,
     )
+    weight, type_accuracy = choose_type_weight(*zip(*typed, strict=True)) if typed else (0.0, 0.0)
+    fusion = replace(fusion, type_encoder_weight=weight)
     meta_path = out_dir / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["fusion"] = fusion.to_json()
@@ -124,7 +145,9 @@ def fit_fusion_stage(
     return StageResult(
         "fusion",
         time.monotonic() - started,
-        f"{len(rows)} valid rows; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}",
+        f"{len(rows)} valid rows; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}; "
+        f"type weights encoder {weight:.1f} / n-gram {1 - weight:.1f} "
+        f"({type_accuracy:.1%} of {len(typed)} typed valid fraud rows)",
     )
 
 

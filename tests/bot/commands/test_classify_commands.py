@@ -99,6 +99,24 @@ def test_eval_prints_components_side_by_side(
     assert "rules" in table and "fused" in table and "(not available)" in table
 
 
+def test_type_accuracy_reports_catch_all_refinements_separately(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "prizes.jsonl"
+    prize = (
+        "恭喜您被节目组抽选为场外幸运观众，获得奖金十万元及笔记本电脑一台，"
+        "请登录网站领取，需先交保证金"
+    )
+    rows = [{"text": prize, "label": "fraud", "type": "其他诈骗", "split": "test"}]
+    data.write_text(json.dumps(rows[0], ensure_ascii=False), "utf-8")
+    assert main(["eval", str(data), "--split", "test", "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)["sources"]["prizes"]["components"]["rules"]
+    # The rules call it 虚假中奖, a type the data has no label for: wrong strictly, but a
+    # finer answer than the data's catch-all 其他诈骗.
+    assert rules["recall"] == 1.0
+    assert rules["type_accuracy"] == 0.0 and rules["type_accuracy_refined"] == 1.0
+
+
 def test_binary_metrics() -> None:
     metrics = binary_metrics([True, True, False, False], [True, False, True, False])
     assert metrics["precision"] == 0.5 and metrics["recall"] == 0.5 and metrics["fpr"] == 0.5

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from classifier.model.fusion import Fusion, choose_thresholds, features, fit_fusion
+from classifier.model.fusion import (
+    Fusion,
+    choose_thresholds,
+    choose_type_weight,
+    combine_types,
+    features,
+    fit_fusion,
+)
 
 
 def test_calibration_sends_the_thresholds_to_the_fixed_levels() -> None:
@@ -46,3 +53,40 @@ def test_fitted_fusion_prefers_the_informative_feature() -> None:
     fusion = fit_fusion(rows, labels, files, seed=1)
     assert fusion.coef[2] > 0.5
     assert fusion.probability(rows[0]) > 0.9 > 0.1 > fusion.probability(rows[1])
+
+
+def test_combined_types_weigh_both_distributions() -> None:
+    encoder = {"fake_loan": 0.9, "impersonate_police": 0.1}
+    ngram = {"fake_loan": 0.3, "impersonate_police": 0.7}
+    assert combine_types(encoder, ngram, encoder_weight=0.2) == "impersonate_police"
+    assert combine_types(encoder, ngram, encoder_weight=0.8) == "fake_loan"
+    # Without an n-gram distribution the encoder alone names the type.
+    assert combine_types(encoder, None, encoder_weight=0.0) == "fake_loan"
+    assert combine_types({}, None, encoder_weight=0.5) is None
+
+
+def test_the_type_weight_is_the_one_that_names_most_rows_right() -> None:
+    # The encoder is right on three rows, the n-gram model on the fourth: from weight 0.5
+    # on, the encoder wins the three and the n-gram model's confidence still wins the last.
+    encoder = [{"a": 0.9, "b": 0.1}] * 3 + [{"a": 0.6, "b": 0.4}]
+    ngram = [{"a": 0.2, "b": 0.8}] * 3 + [{"a": 0.1, "b": 0.9}]
+    assert choose_type_weight(encoder, ngram, ["a", "a", "a", "b"]) == (0.5, 1.0)
+    assert choose_type_weight(encoder, ngram, ["b"] * 4) == (0.0, 1.0)
+
+
+def test_older_model_files_without_a_type_weight_still_load() -> None:
+    stored = Fusion((1.0, 1.0, 1.0, 1.0), 0.0, (0.2, 0.4, 0.8), 0.3).to_json()
+    assert Fusion.from_json(stored).type_encoder_weight == 0.3
+    del stored["type_encoder_weight"]
+    assert Fusion.from_json(stored).type_encoder_weight == 0.0
+
+
+def test_resampled_thresholds_are_reproducible_and_agree_on_clear_data() -> None:
+    probabilities = [0.9, 0.85, 0.8, 0.75] * 10 + [0.1, 0.2, 0.3, 0.15] * 30
+    labels = [True] * 40 + [False] * 120
+    files = ["a"] * 100 + ["b"] * 60
+    point = choose_thresholds(probabilities, labels, files, max_fpr=0.0)
+    resampled = choose_thresholds(probabilities, labels, files, max_fpr=0.0, resamples=50, seed=3)
+    assert 0.3 < resampled[1] <= 0.75 and 0.3 < point[1] <= 0.75
+    again = choose_thresholds(probabilities, labels, files, max_fpr=0.0, resamples=50, seed=3)
+    assert again == resampled

@@ -51,6 +51,17 @@ def test_scores_are_probabilities_and_batches_match_single_messages(
     assert sum(differences) / len(differences) < 0.08
 
 
+def test_both_components_name_a_type_from_full_distributions(bundle: ModelBundle) -> None:
+    scores = bundle.score([CHAT_SCAMS[1]])[0]
+    output = bundle.text_model.predict([CHAT_SCAMS[1]])[0]
+    assert set(output.type_probabilities) == set(bundle.text_model.type_names)
+    assert sum(output.type_probabilities.values()) == pytest.approx(1.0, abs=1e-4)
+    assert output.fraud_type == max(
+        output.type_probabilities, key=output.type_probabilities.__getitem__
+    )
+    assert scores.learned_type == "impersonate_police"
+
+
 def test_a_scam_late_in_a_long_message_is_still_read(bundle: ModelBundle) -> None:
     chatter = "今天天气不错，我们下午去公园散步，晚上回来做饭。" * 20  # ~ 4 windows
     scam = "您的银行卡涉嫌洗钱，请立即将资金转入安全账户配合公安机关调查，不要告诉任何人。"
