@@ -69,20 +69,18 @@ class Analyzer:
 
     async def analyze(self, submission: Submission) -> Verdict:
         """Analyse one submission."""
-        prepared = self._prepare(submission)
-        lookups, scores = await asyncio.gather(
-            self._lookups(submission, prepared), self._model_scores([prepared])
-        )
-        return self._verdict(prepared, lookups, scores[0])
+        return (await self.analyze_batch([submission]))[0]
 
     async def analyze_batch(self, submissions: Sequence[Submission]) -> list[Verdict]:
-        """Analyse several submissions (lookups run concurrently)."""
+        """Analyse several submissions (lookups run concurrently; the model starts first and
+        reads while the rules run)."""
+        scoring = self._start_model(submissions)
         prepared = [self._prepare(item) for item in submissions]
-        lookups, scores = await asyncio.gather(
-            asyncio.gather(
-                *(self._lookups(sub, item) for sub, item in zip(submissions, prepared, strict=True))
-            ),
-            self._model_scores(prepared),
+        lookups = await asyncio.gather(
+            *(self._lookups(sub, item) for sub, item in zip(submissions, prepared, strict=True))
+        )
+        scores: Sequence[ModelScores | None] = (
+            await scoring if scoring is not None else [None] * len(submissions)
         )
         return [
             self._verdict(item, found, score)
@@ -103,10 +101,12 @@ class Analyzer:
         indicators = entity_evidence(prepared.entities, self._domains, self.knowledge.organisations)
         return score_hits(prepared.hits).score, noisy_or([item.weight for item in indicators])
 
-    async def _model_scores(self, prepared: Sequence[_Prepared]) -> Sequence[ModelScores | None]:
+    def _start_model(
+        self, submissions: Sequence[Submission]
+    ) -> asyncio.Future[list[ModelScores]] | None:
         if self.model is None:
-            return [None] * len(prepared)
-        return await self.model.score_async([item.model_input for item in prepared])
+            return None
+        return self.model.score_async([_model_input(item) for item in submissions])
 
     async def _lookups(self, submission: Submission, prepared: _Prepared) -> list[Evidence]:
         """Blocklist and link evidence, gathered concurrently."""
@@ -137,7 +137,7 @@ class Analyzer:
             entities=entities,
             hits=hits,
             truncated=truncated,
-            model_input=original[:MAX_ANALYSED_CHARS],
+            model_input=original[:MAX_ANALYSED_CHARS],  # as _model_input
         )
 
     def _verdict(
@@ -260,6 +260,11 @@ def _model_evidence(scores: ModelScores) -> list[Evidence]:
             )
         )
     return items
+
+
+def _model_input(submission: Submission) -> str:
+    """The text the model reads (it normalises on its own, keeping case for its tokenizer)."""
+    return submission.combined_text()[:MAX_ANALYSED_CHARS]
 
 
 def _strongest_type(

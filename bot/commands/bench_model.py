@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import platform
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bot.commands.benchmark import corpus
 from bot.commands.progress import Progress
@@ -38,6 +41,33 @@ print(json.dumps({
     "peak_mb": int(status["VmHWM"].split()[0]) / 1024,
 }))
 """
+
+
+def machine_summary() -> str:
+    """CPU model, core count and the vector instructions int8 inference depends on: the
+    same model runs about twice as fast with AVX-512 VNNI as with AVX2 alone."""
+    name, flags = platform.processor() or platform.machine(), set[str]()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and value.strip():
+                name = value.strip()
+            elif key.strip() == "flags":
+                flags = set(value.split())
+                break
+    except OSError:
+        pass
+    vector = [label for flag, label in _VECTOR_FLAGS if flag in flags]
+    return f"{name}, {os.cpu_count()} CPUs, {' '.join(vector) or 'no AVX'}"
+
+
+_VECTOR_FLAGS = (
+    ("avx2", "AVX2"),
+    ("avx512f", "AVX-512"),
+    ("avx512_vnni", "VNNI"),
+    ("avx_vnni", "AVX-VNNI"),
+    ("amx_int8", "AMX-INT8"),
+)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -99,6 +129,7 @@ def run_model_benchmark(*, rounds: int, batch_size: int = 32) -> str:
     quantised = "int8 (dynamic)" if analyzer.model.text_model.quantised else "fp32"
     return "\n".join(
         [
+            f"machine: {machine_summary()}",
             f"corpus: {len(messages)} messages of {mean_chars:.0f} characters, {rounds} rounds",
             "path: normalise, extract, rules, domain checks, encoder "
             f"({quantised}), n-gram model, fusion",

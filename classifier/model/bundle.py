@@ -83,10 +83,11 @@ class ModelBundle:
             for index, output in enumerate(outputs)
         ]
 
-    async def score_async(self, texts: Sequence[str]) -> list[ModelScores]:
-        """``score`` on the model's worker thread (the event loop never blocks)."""
+    def score_async(self, texts: Sequence[str]) -> asyncio.Future[list[ModelScores]]:
+        """``score`` on the model's worker thread (the event loop never blocks). The work
+        is queued at once, so the caller can do its own work before awaiting the result."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.text_model.executor, self.score, list(texts))
+        return loop.run_in_executor(self.text_model.executor, self.score, list(texts))
 
     def close(self) -> None:
         """Stop the worker thread."""

@@ -134,5 +134,5 @@ def test_model_bench_prints_load_memory_latency_and_throughput(
 ) -> None:
     assert main(["bench", "--model", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
-    for expected in ("model load", "resident memory", "p95", "messages/s", "int8"):
+    for expected in ("machine:", "model load", "resident memory", "p95", "messages/s", "int8"):
         assert expected in out
