@@ -195,8 +195,8 @@ class Analyzer:
         self, rule_type: str | None, rule_strength: float, scores: ModelScores, score: float
     ) -> str | None:
         """The learned models name the type for the kinds of text they were trained on
-        (their type distributions combined: 97.8 % right on valid flagged rows, against the
-        rules' 77.7 %); the rules name the types the data never had (中奖 scams, which the
+        (their type distributions combined, weighed on valid: 98.1 % of the typed valid fraud
+        rows right, against the rules' 77.7 %); the rules name the types the data never had (中奖 scams, which the
         data files under 其他, and chat scams such as 杀猪盘) when they are confident."""
         known = set(self.model.text_model.type_names) if self.model else set()
         if (

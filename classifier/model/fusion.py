@@ -113,6 +113,12 @@ def choose_type_weight(
     return best_weight, best_accuracy
 
 
+def _normal_rows(files: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> list[np.ndarray]:
+    """One mask of normal rows per file that has any."""
+    masks = [(files == name) & ~labels for name in names]
+    return [mask for mask in masks if mask.any()]
+
+
 def _best_medium(
     p: np.ndarray,
     y: np.ndarray,
@@ -165,14 +171,11 @@ def choose_thresholds(
         best = []
         for _ in range(resamples):
             rows = np.concatenate([rng.choice(indices, len(indices)) for indices in members])
-            normal = [(f[rows] == name) & ~y[rows] for name in names]
-            normal = [mask for mask in normal if mask.any()]
+            normal = _normal_rows(f[rows], y[rows], names)
             best.append(_best_medium(p[rows], y[rows], normal, medium_floor[rows], grid, max_fpr))
         medium = float(np.median(best))
     else:
-        normal = [(f == name) & ~y for name in names]
-        normal = [mask for mask in normal if mask.any()]
-        medium = _best_medium(p, y, normal, medium_floor, candidates, max_fpr)
+        medium = _best_medium(p, y, _normal_rows(f, y, names), medium_floor, candidates, max_fpr)
     high = medium
     for threshold in sorted(c for c in candidates if c >= medium):
         flagged = (p >= threshold) | high_floor

@@ -39,7 +39,7 @@ KEPT_IDS = "vocab.kept_ids"
 MAX_WINDOWS = 8
 # Windows per forward pass. Batches of 8 ran 10-40 % faster on the 2-core VMs, but dynamic
 # int8 makes probabilities depend on batch-mates, and the fusion fitted on valid scored in
-# batches of 8 did worse there (fbs F1 0.934 vs 0.941): see docs/MODEL_CARD.md.
+# batches of 8 did worse there (fbs F1 0.934 vs 0.944): see docs/MODEL_CARD.md.
 BATCH_SIZE = 32
 _BOS, _EOS = 0, 2
 
