@@ -195,13 +195,18 @@ class Analyzer:
         self, rule_type: str | None, rule_strength: float, scores: ModelScores, score: float
     ) -> str | None:
         """The learned models name the type for the kinds of text they were trained on
-        (their type distributions combined, weighed on valid: 98.1 % of the typed valid fraud
-        rows right, against the rules' 77.7 %); the rules name the types the data never had (中奖 scams, which the
-        data files under 其他, and chat scams such as 杀猪盘) when they are confident."""
+        (their type distributions combined, weighed on valid: 98.1 % of the typed valid
+        fraud rows right, against the rules' 77.7 %). The rules name the types the data
+        never had (中奖 scams, which the data files under 其他; chat scams such as 杀猪盘)
+        when they are confident, and every type when they are surer than the learned
+        components that the message is fraud at all."""
         known = set(self.model.text_model.type_names) if self.model else set()
+        # A type head says P(type | fraud): where the rules are surer than the learned
+        # components that this is fraud at all (a chat the models read as calm), the
+        # rules' type is the better-founded one.
         if (
             rule_type is not None
-            and rule_type not in known
+            and (rule_type not in known or rule_strength > scores.learned_support)
             and rule_strength >= self.thresholds.medium
         ):
             return rule_type

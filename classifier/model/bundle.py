@@ -35,6 +35,7 @@ class ModelScores:
     fraud_type: str | None  # the encoder's own type (shown in the details)
     type_probability: float
     learned_type: str | None = None  # both components' type distributions combined
+    learned_support: float = 0.0  # their P(fraud), mixed with the same weights
 
 
 class ModelBundle:
@@ -78,6 +79,11 @@ class ModelBundle:
                     output.type_probabilities,
                     ngram[index][1] if ngram is not None else None,
                     weight,
+                ),
+                learned_support=(
+                    weight * output.fraud + (1 - weight) * ngram[index][0]
+                    if ngram is not None
+                    else output.fraud
                 ),
             )
             for index, output in enumerate(outputs)

@@ -87,6 +87,21 @@ def test_verdicts_carry_every_component_and_model_evidence(fused: Analyzer) -> N
     assert any(item.source == "model:encoder" for item in verdict.evidence)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "群里老师带着买，我昨天充了两万今天就赚了六千，你也下个APP注册一下",
+        "姐，我跟着群里的老师买了两个月了，上周投了五万已经赚了一万多，你也下载个APP开户试试",
+    ],
+)
+def test_chatty_investment_lures_warn_with_the_rules_type(fused: Analyzer, text: str) -> None:
+    # The learned components are much less sure than the rules that these chats are fraud
+    # (the encoder hears "姐 ... 你也" as a relative), so the rules name the type.
+    verdict = fused.analyze_offline(Submission(text=text))
+    assert verdict.risk in (RiskLevel.MEDIUM, RiskLevel.HIGH)
+    assert verdict.fraud_type == "fake_investment"
+
+
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_everyday_messages_stay_calm(fused: Analyzer, text: str) -> None:
     verdict = fused.analyze_offline(Submission(text=text))
