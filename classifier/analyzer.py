@@ -72,15 +72,16 @@ class Analyzer:
         return (await self.analyze_batch([submission]))[0]
 
     async def analyze_batch(self, submissions: Sequence[Submission]) -> list[Verdict]:
-        """Analyse several submissions (lookups run concurrently; the model starts first and
-        reads while the rules run)."""
-        scoring = self._start_model(submissions)
+        """Analyse several submissions (lookups and the model run concurrently).
+
+        The model does not start before the rules: tried on batches of 32 ~100-character
+        messages, a third busy thread beside torch's two made them ~5 % slower."""
         prepared = [self._prepare(item) for item in submissions]
-        lookups = await asyncio.gather(
-            *(self._lookups(sub, item) for sub, item in zip(submissions, prepared, strict=True))
-        )
-        scores: Sequence[ModelScores | None] = (
-            await scoring if scoring is not None else [None] * len(submissions)
+        lookups, scores = await asyncio.gather(
+            asyncio.gather(
+                *(self._lookups(sub, item) for sub, item in zip(submissions, prepared, strict=True))
+            ),
+            self._model_scores(prepared),
         )
         return [
             self._verdict(item, found, score)
@@ -101,12 +102,10 @@ class Analyzer:
         indicators = entity_evidence(prepared.entities, self._domains, self.knowledge.organisations)
         return score_hits(prepared.hits).score, noisy_or([item.weight for item in indicators])
 
-    def _start_model(
-        self, submissions: Sequence[Submission]
-    ) -> asyncio.Future[list[ModelScores]] | None:
+    async def _model_scores(self, prepared: Sequence[_Prepared]) -> Sequence[ModelScores | None]:
         if self.model is None:
-            return None
-        return self.model.score_async([_model_input(item) for item in submissions])
+            return [None] * len(prepared)
+        return await self.model.score_async([item.model_input for item in prepared])
 
     async def _lookups(self, submission: Submission, prepared: _Prepared) -> list[Evidence]:
         """Blocklist and link evidence, gathered concurrently."""
@@ -137,7 +136,7 @@ class Analyzer:
             entities=entities,
             hits=hits,
             truncated=truncated,
-            model_input=original[:MAX_ANALYSED_CHARS],  # as _model_input
+            model_input=original[:MAX_ANALYSED_CHARS],
         )
 
     def _verdict(
@@ -265,11 +264,6 @@ def _model_evidence(scores: ModelScores) -> list[Evidence]:
             )
         )
     return items
-
-
-def _model_input(submission: Submission) -> str:
-    """The text the model reads (it normalises on its own, keeping case for its tokenizer)."""
-    return submission.combined_text()[:MAX_ANALYSED_CHARS]
 
 
 def _strongest_type(

@@ -90,8 +90,7 @@ class ModelBundle:
         ]
 
     def score_async(self, texts: Sequence[str]) -> asyncio.Future[list[ModelScores]]:
-        """``score`` on the model's worker thread (the event loop never blocks). The work
-        is queued at once, so the caller can do its own work before awaiting the result."""
+        """``score`` on the model's worker thread (the event loop never blocks)."""
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self.text_model.executor, self.score, list(texts))
 
