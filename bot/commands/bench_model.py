@@ -44,8 +44,8 @@ print(json.dumps({
 
 
 def machine_summary() -> str:
-    """CPU model, core count and the vector instructions int8 inference depends on: the
-    same model runs about twice as fast with AVX-512 VNNI as with AVX2 alone."""
+    """CPU model, core count and the vector instructions int8 inference depends on (the
+    same model ran twice as fast on one 2-core VM as on another: docs/MODEL_CARD.md)."""
     name, flags = platform.processor() or platform.machine(), set[str]()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
