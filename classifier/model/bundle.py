@@ -20,6 +20,7 @@ from classifier.model.textmodel import (
     BUNDLED_DIR,
     META_FILE,
     ModelNotAvailableError,
+    ModelOutput,
     TextModel,
 )
 
@@ -63,30 +64,36 @@ class ModelBundle:
         fusion = Fusion.from_json(meta["fusion"]) if "fusion" in meta else None
         return cls(text_model, ngram, fusion)
 
-    def score(self, texts: Sequence[str]) -> list[ModelScores]:
-        """Score a batch synchronously."""
+    def components(
+        self, texts: Sequence[str]
+    ) -> list[tuple[ModelOutput, tuple[float, dict[str, float]] | None]]:
+        """Each component's raw view of each text: the encoder's output and the n-gram
+        model's (P(fraud), type distribution), None without an n-gram model."""
         prepared = [inference_text(text) for text in texts]  # normalised once, read by both
         outputs = self.text_model.predict_prepared(prepared)
-        ngram = self.ngram.predict_with_types(prepared) if self.ngram else None
+        if self.ngram is None:
+            return [(output, None) for output in outputs]
+        return list(zip(outputs, self.ngram.predict_with_types(prepared), strict=True))
+
+    def score(self, texts: Sequence[str]) -> list[ModelScores]:
+        """Score a batch synchronously."""
         weight = self.fusion.type_encoder_weight if self.fusion else 1.0
         return [
             ModelScores(
                 model=output.fraud,
-                ngram=ngram[index][0] if ngram is not None else None,
+                ngram=ngram[0] if ngram is not None else None,
                 fraud_type=output.fraud_type,
                 type_probability=output.type_probability,
                 learned_type=combine_types(
-                    output.type_probabilities,
-                    ngram[index][1] if ngram is not None else None,
-                    weight,
+                    output.type_probabilities, ngram[1] if ngram is not None else None, weight
                 ),
                 learned_support=(
-                    weight * output.fraud + (1 - weight) * ngram[index][0]
+                    weight * output.fraud + (1 - weight) * ngram[0]
                     if ngram is not None
                     else output.fraud
                 ),
             )
-            for index, output in enumerate(outputs)
+            for output, ngram in self.components(texts)
         ]
 
     def score_async(self, texts: Sequence[str]) -> asyncio.Future[list[ModelScores]]:

@@ -84,7 +84,7 @@ def combine_types(
 ) -> str | None:
     """The most likely fraud type under a weighted average of the two components' type
     distributions (a component without a distribution contributes nothing)."""
-    if ngram is None or not ngram:
+    if not ngram:
         encoder_weight = 1.0
     combined: dict[str, float] = {}
     for distribution, weight in ((encoder, encoder_weight), (ngram or {}, 1.0 - encoder_weight)):

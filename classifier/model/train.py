@@ -95,7 +95,6 @@ def fit_fusion_stage(
     two components' type distributions are weighed, on it."""
     from classifier.analyzer import Analyzer
     from classifier.model.bundle import ModelBundle
-    from classifier.model.prepare import inference_text
     from classifier.verdict import Submission
 
     started = time.monotonic()
@@ -110,10 +109,10 @@ def fit_fusion_stage(
     typed: list[tuple[TypeDistribution, TypeDistribution, str]] = []
     for start in range(0, len(rows), 64):
         chunk = rows[start : start + 64]
-        prepared = [inference_text(str(row["text"])) for row in chunk]
-        outputs = bundle.text_model.predict_prepared(prepared)
-        ngram = bundle.ngram.predict_with_types(prepared)
-        for row, output, (ngram_p, ngram_types) in zip(chunk, outputs, ngram, strict=True):
+        scored = bundle.components([str(row["text"]) for row in chunk])
+        for row, (output, ngram) in zip(chunk, scored, strict=True):
+            assert ngram is not None  # checked above
+            ngram_p, ngram_types = ngram
             rules, indicators = analyzer.signals(Submission(text=str(row["text"])))
             inputs.append(features(rules, indicators, output.fraud, ngram_p))
             floors.append(noisy_or([rules, indicators]))
