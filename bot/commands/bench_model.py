@@ -20,13 +20,14 @@ from bot.commands.progress import Progress
 
 # Import and load in a fresh interpreter: start-up and resident memory as the bot sees them.
 LOAD_SNIPPET = """
-import json, time
+import json, sys, time
+from pathlib import Path
 started = time.perf_counter()
 import torch, transformers
 from classifier.model.bundle import ModelBundle
 from classifier import Analyzer, Submission
 imported = time.perf_counter()
-bundle = ModelBundle.load()
+bundle = ModelBundle.load(Path(sys.argv[1]), quantise=sys.argv[2] == "int8")
 loaded = time.perf_counter()
 analyzer = Analyzer(model=bundle)
 for text in ["您的账户涉嫌洗钱，请将资金转入安全账户配合调查", "妈，我今晚回家吃饭"] * 20:
@@ -85,20 +86,27 @@ def _hundred_characters(messages: list[str]) -> list[str]:
     return result
 
 
-def run_model_benchmark(*, rounds: int, batch_size: int = 32) -> str:
-    """Measure load, latency and batched throughput; returns the printed summary."""
+def run_model_benchmark(
+    *, rounds: int, model_dir: Path | None = None, quantise: bool = True, batch_size: int = 32
+) -> str:
+    """Measure load, latency and batched throughput of the model in ``model_dir`` (default:
+    the bundled one); returns the printed summary."""
     from classifier import Analyzer, ChatKind, Submission
-    from classifier.model.bundle import ModelBundle
+    from classifier.model.bundle import BUNDLED_DIR, ModelBundle
 
+    model_dir = model_dir or BUNDLED_DIR
     probe = subprocess.run(
-        [sys.executable, "-c", LOAD_SNIPPET], capture_output=True, text=True, check=False
+        [sys.executable, "-c", LOAD_SNIPPET, str(model_dir), "int8" if quantise else "fp32"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if probe.returncode != 0:
         tail = (probe.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"loading the model failed: {tail}")
     load = json.loads(probe.stdout.strip().splitlines()[-1])
 
-    analyzer = Analyzer(model=ModelBundle.load())
+    analyzer = Analyzer(model=ModelBundle.load(model_dir, quantise=quantise))
     messages = _hundred_characters(corpus())
     submissions = [Submission(text=text, chat_kind=ChatKind.CLI) for text in messages]
     for submission in submissions:  # warm-up
@@ -126,13 +134,14 @@ def run_model_benchmark(*, rounds: int, batch_size: int = 32) -> str:
     assert analyzer.model is not None
     analyzer.model.close()
     mean_chars = statistics.mean(len(text) for text in messages)
-    quantised = "int8 (dynamic)" if analyzer.model.text_model.quantised else "fp32"
+    text_model = analyzer.model.text_model
+    quantised = "int8 (dynamic)" if text_model.quantised else "fp32"
     return "\n".join(
         [
             f"machine: {machine_summary()}",
             f"corpus: {len(messages)} messages of {mean_chars:.0f} characters, {rounds} rounds",
             "path: normalise, extract, rules, domain checks, encoder "
-            f"({quantised}), n-gram model, fusion",
+            f"({text_model.layers} layers, {quantised}), n-gram model, fusion",
             f"start-up: import torch + transformers + classifier {load['import_s']:.2f} s, "
             f"model load {load['load_s']:.2f} s",
             f"resident memory with the model loaded: {load['rss_mb']:.0f} MB "

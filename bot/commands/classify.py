@@ -133,7 +133,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help=(
             "benchmark the whole verdict with the text model: load time, memory, p50/p95 "
-            "latency of ~100-character messages, batched throughput (use --rounds 5)"
+            "latency of ~100-character messages, batched throughput (use --rounds 5); "
+            "the model of SCAMCHECK_MODEL_DIR and SCAMCHECK_MODEL_INT8 when set"
         ),
     )
     _offline(bench)
@@ -336,8 +337,14 @@ def _bench(args: argparse.Namespace) -> int:
         raise InputError("--rounds must be at least 1")
     if args.model:
         from bot.commands.bench_model import run_model_benchmark
+        from bot.config import load_settings
 
-        print(run_model_benchmark(rounds=args.rounds))
+        settings = load_settings()
+        print(
+            run_model_benchmark(
+                rounds=args.rounds, model_dir=settings.model_dir, quantise=settings.model_int8
+            )
+        )
         return 0
     print(run_benchmark(rounds=args.rounds))
     return 0

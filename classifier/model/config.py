@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from knowledge.errors import ScamCheckError
 
@@ -25,6 +25,7 @@ class EncoderConfig(_Strict):
     """Fine-tuning of the encoder's top layers."""
 
     max_length: int = 128
+    layers: int = Field(default=12, ge=1, le=12)  # bottom layers of the base kept
     split_layer: int = 8
     group_cap: int = 3
     chat_mix: int = 1000
@@ -37,6 +38,12 @@ class EncoderConfig(_Strict):
     type_loss_weight: float = 0.5
     evals_per_epoch: int = 2
     patience: int = 3
+
+    @model_validator(mode="after")
+    def _split_below_top(self) -> EncoderConfig:
+        if not 0 <= self.split_layer < self.layers:
+            raise ValueError(f"split_layer must be 0..{self.layers - 1} (below layers)")
+        return self
 
 
 class NgramConfig(_Strict):

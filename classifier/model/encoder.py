@@ -1,12 +1,15 @@
 """The classifier network: the e5-small encoder (trimmed vocabulary) with two heads.
 
-Layers below ``split`` stay exactly as in the base model (frozen during training, so their
-outputs can be cached); layers from ``split`` up and the two heads are fine-tuned and are
-all the repository ships (fp16, see classifier/model/weights/).
+The network may keep only the bottom ``layers`` of the base's 12 (a shallower encoder is
+faster; see docs/MODEL_CARD.md). Layers below ``split`` stay exactly as in the base model
+(frozen during training, so their outputs can be cached); layers from ``split`` up and the
+two heads are fine-tuned and are all the repository ships (fp16, see
+classifier/model/weights/).
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
@@ -18,14 +21,18 @@ from transformers import BertConfig, BertModel
 HIDDEN = 384
 MAX_POSITIONS = 512
 PAD_ID = 1
+BASE_LAYERS = 12
 
 
-def bert_config(vocab_size: int) -> BertConfig:
-    """The base model's configuration (BertModel: positions start at 0)."""
+def bert_config(vocab_size: int, layers: int = BASE_LAYERS) -> BertConfig:
+    """The base model's configuration (BertModel: positions start at 0), keeping the
+    bottom ``layers`` layers."""
+    if not 1 <= layers <= BASE_LAYERS:
+        raise ValueError(f"layers must be 1..{BASE_LAYERS}, not {layers}")
     return BertConfig(
         vocab_size=vocab_size,
         hidden_size=HIDDEN,
-        num_hidden_layers=12,
+        num_hidden_layers=layers,
         num_attention_heads=12,
         intermediate_size=1536,
         hidden_act="gelu",
@@ -60,9 +67,13 @@ def _extended_mask(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
 class ScamEncoder(nn.Module):
     """BertModel + fraud head (one logit) + fraud-type head (one logit per type)."""
 
-    def __init__(self, vocab_size: int, n_types: int, split: int) -> None:
+    def __init__(
+        self, vocab_size: int, n_types: int, split: int, layers: int = BASE_LAYERS
+    ) -> None:
         super().__init__()
-        self.bert = BertModel(bert_config(vocab_size), add_pooling_layer=False)
+        if not 0 <= split < layers:
+            raise ValueError(f"split layer {split} must be below the layer count {layers}")
+        self.bert = BertModel(bert_config(vocab_size, layers), add_pooling_layer=False)
         self.split = split
         self.fraud_head = nn.Linear(HIDDEN, 1)
         self.type_head = nn.Linear(HIDDEN, n_types)
@@ -87,6 +98,14 @@ class ScamEncoder(nn.Module):
         """Both heads' logits for a padded batch."""
         return self.top(self.bottom(ids, mask), mask)
 
+    def materialise_buffers(self) -> None:
+        """Fill the embeddings' constant buffers (positions 0.., token type 0), which no
+        state dict holds: needed after building the network on the meta device."""
+        embeddings = self.bert.embeddings
+        positions = torch.arange(MAX_POSITIONS).unsqueeze(0)
+        embeddings.register_buffer("position_ids", positions, persistent=False)
+        embeddings.register_buffer("token_type_ids", torch.zeros_like(positions), persistent=False)
+
     def trained_state(self) -> dict[str, torch.Tensor]:
         """The parameters training changes: layers from ``split`` up and the heads."""
         layers = range(self.split, len(self.bert.encoder.layer))
@@ -102,11 +121,29 @@ class ScamEncoder(nn.Module):
         }
 
 
+_LAYER_KEY = re.compile(r"(?:^|\.)encoder\.layer\.(\d+)\.")
+
+
+def _layer_index(key: str) -> int | None:
+    match = _LAYER_KEY.search(key)
+    return int(match.group(1)) if match else None
+
+
+def keep_layers(state: Mapping[str, torch.Tensor], layers: int) -> dict[str, torch.Tensor]:
+    """A state dict without the tensors of encoder layers at index ``layers`` and above."""
+    return {
+        key: value
+        for key, value in state.items()
+        if (index := _layer_index(key)) is None or index < layers
+    }
+
+
 def base_state_for_vocab(
-    base: Mapping[str, torch.Tensor], kept_ids: torch.Tensor
+    base: Mapping[str, torch.Tensor], kept_ids: torch.Tensor, layers: int = BASE_LAYERS
 ) -> dict[str, torch.Tensor]:
-    """The base state dict with the word embeddings cut down to the kept vocabulary rows."""
-    state = {f"bert.{key}": value for key, value in base.items()}
+    """The base state dict for a network of ``layers`` layers, with the word embeddings cut
+    down to the kept vocabulary rows."""
+    state = {f"bert.{key}": value for key, value in keep_layers(base, layers).items()}
     word = "bert.embeddings.word_embeddings.weight"
     state[word] = base["embeddings.word_embeddings.weight"].index_select(0, kept_ids).clone()
     return state

@@ -25,7 +25,13 @@ from tokenizers import Tokenizer
 from torch import nn
 
 from classifier.model.base import BaseModelError, default_cache_dir, install_base
-from classifier.model.encoder import ScamEncoder, base_state_for_vocab, pad_batch
+from classifier.model.encoder import (
+    BASE_LAYERS,
+    ScamEncoder,
+    base_state_for_vocab,
+    keep_layers,
+    pad_batch,
+)
 from classifier.model.encoder import quantise as quantise_linear
 from classifier.model.prepare import inference_text
 
@@ -80,6 +86,13 @@ def install_trimmed_base(model_dir: Path = BUNDLED_DIR, cache_dir: Path | None =
     return target
 
 
+def _read_layers(path: Path, layers: int) -> dict[str, torch.Tensor]:
+    """The base tensors a network of ``layers`` layers uses; the others are never read."""
+    with safe_open(str(path), framework="pt") as handle:
+        wanted = keep_layers(dict.fromkeys(handle.keys(), torch.empty(0)), layers)
+        return {key: handle.get_tensor(key) for key in wanted}
+
+
 def _kept_ids(model_dir: Path) -> torch.Tensor:
     weights = model_dir / WEIGHTS_FILE
     if not weights.is_file():
@@ -106,6 +119,7 @@ class TextModel:
         self.quantised = quantised
         self.type_names: list[str] = list(meta["type_names"])
         self._max_length = int(meta["max_length"])
+        self.layers = int(meta.get("layers", BASE_LAYERS))  # encoder depth the network runs
         self._prefix = tokenizer.encode(str(meta["prefix"]), add_special_tokens=False).ids
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-model")
         self._lock = threading.Lock()
@@ -125,15 +139,23 @@ class TextModel:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         kept = _kept_ids(model_dir)
-        network = ScamEncoder(len(kept), max(1, len(meta["type_names"])), int(meta["split_layer"]))
-        # assign=True hands the loaded tensors to the network instead of copying them.
-        base = load_file(str(install_trimmed_base(model_dir, cache_dir)))
+        layers = int(meta.get("layers", BASE_LAYERS))
+        # Built on the meta device (no memory, no random init), then assign=True hands the
+        # loaded tensors to the network instead of copying them.
+        with torch.device("meta"):
+            network = ScamEncoder(
+                len(kept), max(1, len(meta["type_names"])), int(meta["split_layer"]), layers
+            )
+        base = _read_layers(install_trimmed_base(model_dir, cache_dir), layers)
         network.load_state_dict(base, strict=False, assign=True)
         trained = load_file(str(model_dir / WEIGHTS_FILE))
         trained.pop(KEPT_IDS)
         network.load_state_dict(
             {k: v.float() for k, v in trained.items()}, strict=False, assign=True
         )
+        network.materialise_buffers()
+        if unloaded := [name for name, value in network.state_dict().items() if value.is_meta]:
+            raise ModelNotAvailableError(f"model in {model_dir} lacks {unloaded[0]} (retrain it)")
         del base, trained
         network.eval()
         if quantise:

@@ -202,9 +202,9 @@ def train_encoder(
     type_index = {name: index for index, name in enumerate(type_names)}
 
     base = load_file(str(install_base()))
-    model = ScamEncoder(len(keep), max(1, len(type_names)), settings.split_layer)
+    model = ScamEncoder(len(keep), max(1, len(type_names)), settings.split_layer, settings.layers)
     missing, unexpected = model.load_state_dict(
-        base_state_for_vocab(base, torch.tensor(keep)), strict=False
+        base_state_for_vocab(base, torch.tensor(keep), settings.layers), strict=False
     )
     del base
     if unexpected or any(not key.startswith(("fraud_head", "type_head")) for key in missing):
@@ -317,6 +317,7 @@ def _meta(
         "base": {"package": BASE_PACKAGE, "sha256": BASE_SHA256},
         "prefix": vocab.PREFIX,
         "max_length": settings.max_length,
+        "layers": settings.layers,
         "split_layer": settings.split_layer,
         "vocab_size": len(keep),
         "type_names": type_names,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from safetensors.torch import load_file
 
 from bot.cli import main
 from classifier.model.bundle import ModelBundle
@@ -116,3 +117,37 @@ def test_a_missing_data_folder_is_one_clear_error(
     assert status == 2
     error = capsys.readouterr().err
     assert error.startswith("scamcheck: error: cannot read") and "Traceback" not in error
+
+
+def test_a_shallow_encoder_trains_ships_only_its_top_layers_and_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _data(tmp_path / "data")
+    output = tmp_path / "model"
+    config = tmp_path / "shallow.toml"
+    config.write_text("seed = 1\n[encoder]\nlayers = 3\nsplit_layer = 1\n", encoding="utf-8")
+    arguments = ["train", "--config", str(config), "--data-dir", str(data)]
+    arguments += ["--output", str(output), "--limit", "8", "--max-steps", "2"]
+    assert main(arguments) == 0
+    meta = json.loads((output / "model.json").read_text())
+    assert (meta["layers"], meta["split_layer"]) == (3, 1)
+    trained = load_file(str(output / "encoder.safetensors"))
+    shipped = {key.split(".")[3] for key in trained if key.startswith("bert.")}
+    assert shipped == {"1", "2"}  # the fine-tuned layers only, none above the cut
+    bundle = ModelBundle.load(output)
+    try:
+        assert bundle.text_model.layers == 3
+        assert 0.0 <= bundle.score(["请转账到安全账户"])[0].model <= 1.0
+    finally:
+        bundle.close()
+
+
+def test_a_split_at_or_above_the_layer_count_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[encoder]\nlayers = 4\nsplit_layer = 4\n", encoding="utf-8")
+    status = main(["train", "--config", str(config), "--output", str(tmp_path / "out")])
+    assert status == 2
+    error = capsys.readouterr().err
+    assert "split_layer must be 0..3" in error and "Traceback" not in error
