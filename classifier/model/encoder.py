@@ -124,18 +124,11 @@ class ScamEncoder(nn.Module):
 _LAYER_KEY = re.compile(r"(?:^|\.)encoder\.layer\.(\d+)\.")
 
 
-def _layer_index(key: str) -> int | None:
+def within_layers(key: str, layers: int) -> bool:
+    """Whether a state-dict key belongs to a network of ``layers`` layers (keys outside
+    the encoder layers, such as embeddings and heads, always do)."""
     match = _LAYER_KEY.search(key)
-    return int(match.group(1)) if match else None
-
-
-def keep_layers(state: Mapping[str, torch.Tensor], layers: int) -> dict[str, torch.Tensor]:
-    """A state dict without the tensors of encoder layers at index ``layers`` and above."""
-    return {
-        key: value
-        for key, value in state.items()
-        if (index := _layer_index(key)) is None or index < layers
-    }
+    return match is None or int(match.group(1)) < layers
 
 
 def base_state_for_vocab(
@@ -143,7 +136,7 @@ def base_state_for_vocab(
 ) -> dict[str, torch.Tensor]:
     """The base state dict for a network of ``layers`` layers, with the word embeddings cut
     down to the kept vocabulary rows."""
-    state = {f"bert.{key}": value for key, value in keep_layers(base, layers).items()}
+    state = {f"bert.{key}": value for key, value in base.items() if within_layers(key, layers)}
     word = "bert.embeddings.word_embeddings.weight"
     state[word] = base["embeddings.word_embeddings.weight"].index_select(0, kept_ids).clone()
     return state

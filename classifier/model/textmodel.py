@@ -29,8 +29,8 @@ from classifier.model.encoder import (
     BASE_LAYERS,
     ScamEncoder,
     base_state_for_vocab,
-    keep_layers,
     pad_batch,
+    within_layers,
 )
 from classifier.model.encoder import quantise as quantise_linear
 from classifier.model.prepare import inference_text
@@ -89,8 +89,8 @@ def install_trimmed_base(model_dir: Path = BUNDLED_DIR, cache_dir: Path | None =
 def _read_layers(path: Path, layers: int) -> dict[str, torch.Tensor]:
     """The base tensors a network of ``layers`` layers uses; the others are never read."""
     with safe_open(str(path), framework="pt") as handle:
-        wanted = keep_layers(dict.fromkeys(handle.keys(), torch.empty(0)), layers)
-        return {key: handle.get_tensor(key) for key in wanted}
+        keys = handle.keys()  # a safe_open handle is not iterable itself
+        return {key: handle.get_tensor(key) for key in keys if within_layers(key, layers)}
 
 
 def _kept_ids(model_dir: Path) -> torch.Tensor:
