@@ -38,6 +38,7 @@ class EncoderConfig(_Strict):
     type_loss_weight: float = 0.5
     evals_per_epoch: int = 2
     patience: int = 3
+    int8_aware: bool = False  # train through simulated int8 rounding (inference is int8)
 
     @model_validator(mode="after")
     def _split_below_top(self) -> EncoderConfig:

@@ -142,6 +142,43 @@ def base_state_for_vocab(
     return state
 
 
+# Dynamic int8 Linear (what ``quantise`` makes) rounds each input tensor to 7-bit unsigned
+# integers with its own scale (fbgemm's reduce_range, which avoids overflow on AVX2) and the
+# weights to symmetric 8-bit integers. No torch module simulates exactly that for training
+# (torch's QAT modules model static quantisation), hence these few lines.
+_ACTIVATION_MAX = 127
+
+
+def _fake_int8_input(x: torch.Tensor) -> torch.Tensor:
+    low = float(x.detach().min().clamp(max=0.0))
+    high = float(x.detach().max().clamp(min=0.0))
+    scale = (high - low) / _ACTIVATION_MAX or 1.0
+    zero_point = min(_ACTIVATION_MAX, max(0, round(-low / scale)))
+    return torch.fake_quantize_per_tensor_affine(x, scale, zero_point, 0, _ACTIVATION_MAX)
+
+
+def _fake_int8_weight(weight: torch.Tensor) -> torch.Tensor:
+    scale = float(weight.detach().abs().max()) / 127.5 or 1.0
+    return torch.fake_quantize_per_tensor_affine(weight, scale, 0, -128, 127)
+
+
+class Int8SimulatedLinear(nn.Linear):
+    """A Linear whose forward rounds like the dynamic int8 Linear used at inference, so
+    training sees the model as it will run (gradients pass straight through the rounding).
+    Same parameters and state-dict keys as nn.Linear."""
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        weight = _fake_int8_weight(self.weight)
+        return nn.functional.linear(_fake_int8_input(input), weight, self.bias)
+
+
+def simulate_int8(network: nn.Module) -> None:
+    """Make every Linear in ``network`` round like dynamic int8 inference, in place."""
+    for module in network.modules():
+        if type(module) is nn.Linear:
+            module.__class__ = Int8SimulatedLinear
+
+
 _Network = TypeVar("_Network", bound=nn.Module)
 
 

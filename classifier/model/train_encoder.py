@@ -32,7 +32,13 @@ from classifier.model.dataset import (
     load_split,
     to_example,
 )
-from classifier.model.encoder import ScamEncoder, base_state_for_vocab, pad_batch, quantise
+from classifier.model.encoder import (
+    ScamEncoder,
+    base_state_for_vocab,
+    pad_batch,
+    quantise,
+    simulate_int8,
+)
 
 Report = Callable[[str, int, int], None]
 """Progress callback: (stage, done, total)."""
@@ -222,6 +228,8 @@ def train_encoder(
     )
     valid_labels = torch.tensor([float(e.fraud) for e in valid])
 
+    if settings.int8_aware:  # after caching: the cache is computed by the real int8 model
+        simulate_int8(model)
     for parameter in model.parameters():
         parameter.requires_grad = False
     top_layers = list(model.bert.encoder.layer[settings.split_layer :])
