@@ -146,8 +146,20 @@ async def bench_bot(
             f"CPU per reply (bot + simulated Telegram, one process): "
             f"{cpu * 1000 / max(len(latencies), 1):.1f} ms",
             f"Bot API errors: {len(errors)}, failed checks: {apologies}",
+            _memory_line(),
         ]
     )
+
+
+def _memory_line() -> str:
+    """Resident memory of this process (bot and simulated Telegram), from /proc (Linux)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:
+        return "resident memory: not available on this system"
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    now, peak = (int(fields[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+    return f"resident memory of this process at the end: {now:.0f} MB (peak {peak:.0f} MB)"
 
 
 def run_bot_benchmark(

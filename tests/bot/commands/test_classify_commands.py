@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.commands.bench_bot import run_bot_benchmark
 from bot.commands.evaluation import binary_metrics
 
 SCAM = "您好，我是公安局民警，您的账户涉嫌洗钱，请将资金转入安全账户配合调查"
@@ -136,3 +137,11 @@ def test_model_bench_prints_load_memory_latency_and_throughput(
     out = capsys.readouterr().out
     for expected in ("machine:", "model load", "resident memory", "p95", "messages/s", "int8"):
         assert expected in out
+
+
+def test_bot_bench_prints_throughput_latency_and_memory() -> None:
+    summary = run_bot_benchmark(users=2, seconds=1.0, think=0.1, model=False)
+    assert "model off (rules only)" in summary
+    assert "updates/s" in summary and "p95" in summary
+    assert "Bot API errors: 0, failed checks: 0" in summary
+    assert "resident memory of this process at the end:" in summary
