@@ -23,7 +23,7 @@ LOAD_SNIPPET = """
 import json, sys, time
 from pathlib import Path
 started = time.perf_counter()
-import torch, transformers
+import torch
 from classifier.model.bundle import ModelBundle
 from classifier import Analyzer, Submission
 imported = time.perf_counter()
@@ -142,7 +142,7 @@ def run_model_benchmark(
             f"corpus: {len(messages)} messages of {mean_chars:.0f} characters, {rounds} rounds",
             "path: normalise, extract, rules, domain checks, encoder "
             f"({text_model.layers} layers, {quantised}), n-gram model, fusion",
-            f"start-up: import torch + transformers + classifier {load['import_s']:.2f} s, "
+            f"start-up: import torch + classifier {load['import_s']:.2f} s, "
             f"model load {load['load_s']:.2f} s",
             f"resident memory with the model loaded: {load['rss_mb']:.0f} MB "
             f"(peak {load['peak_mb']:.0f} MB)",

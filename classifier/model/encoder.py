@@ -9,19 +9,20 @@ classifier/model/weights/).
 
 from __future__ import annotations
 
-import re
-import warnings
-from collections.abc import Mapping, Sequence
-from typing import TypeVar
-
 import torch
 from torch import nn
 from transformers import BertConfig, BertModel
 
-HIDDEN = 384
-MAX_POSITIONS = 512
-PAD_ID = 1
-BASE_LAYERS = 12
+from classifier.model.network import (
+    BASE_LAYERS,
+    HEADS,
+    HIDDEN,
+    INTERMEDIATE,
+    LAYER_NORM_EPS,
+    MAX_POSITIONS,
+    PAD_ID,
+    mean_pool,
+)
 
 
 def bert_config(vocab_size: int, layers: int = BASE_LAYERS) -> BertConfig:
@@ -33,31 +34,14 @@ def bert_config(vocab_size: int, layers: int = BASE_LAYERS) -> BertConfig:
         vocab_size=vocab_size,
         hidden_size=HIDDEN,
         num_hidden_layers=layers,
-        num_attention_heads=12,
-        intermediate_size=1536,
+        num_attention_heads=HEADS,
+        intermediate_size=INTERMEDIATE,
         hidden_act="gelu",
         max_position_embeddings=MAX_POSITIONS,
         type_vocab_size=2,
-        layer_norm_eps=1e-12,
+        layer_norm_eps=LAYER_NORM_EPS,
         pad_token_id=PAD_ID,
     )
-
-
-def pad_batch(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Token id lists padded to the longest one, with the attention mask."""
-    width = max(len(ids) for ids in sequences)
-    ids = torch.full((len(sequences), width), PAD_ID, dtype=torch.long)
-    mask = torch.zeros((len(sequences), width), dtype=torch.long)
-    for row, sequence in enumerate(sequences):
-        ids[row, : len(sequence)] = torch.tensor(sequence, dtype=torch.long)
-        mask[row, : len(sequence)] = 1
-    return ids, mask
-
-
-def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Mean of the token vectors where ``mask`` is 1."""
-    weights = mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
 
 
 def _extended_mask(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
@@ -98,14 +82,6 @@ class ScamEncoder(nn.Module):
         """Both heads' logits for a padded batch."""
         return self.top(self.bottom(ids, mask), mask)
 
-    def materialise_buffers(self) -> None:
-        """Fill the embeddings' constant buffers (positions 0.., token type 0), which no
-        state dict holds: needed after building the network on the meta device."""
-        embeddings = self.bert.embeddings
-        positions = torch.arange(MAX_POSITIONS).unsqueeze(0)
-        embeddings.register_buffer("position_ids", positions, persistent=False)
-        embeddings.register_buffer("token_type_ids", torch.zeros_like(positions), persistent=False)
-
     def trained_state(self) -> dict[str, torch.Tensor]:
         """The parameters training changes: layers from ``split`` up and the heads."""
         layers = range(self.split, len(self.bert.encoder.layer))
@@ -119,27 +95,6 @@ class ScamEncoder(nn.Module):
             for key, value in self.state_dict().items()
             if key.startswith(prefixes)
         }
-
-
-_LAYER_KEY = re.compile(r"(?:^|\.)encoder\.layer\.(\d+)\.")
-
-
-def within_layers(key: str, layers: int) -> bool:
-    """Whether a state-dict key belongs to a network of ``layers`` layers (keys outside
-    the encoder layers, such as embeddings and heads, always do)."""
-    match = _LAYER_KEY.search(key)
-    return match is None or int(match.group(1)) < layers
-
-
-def base_state_for_vocab(
-    base: Mapping[str, torch.Tensor], kept_ids: torch.Tensor, layers: int = BASE_LAYERS
-) -> dict[str, torch.Tensor]:
-    """The base state dict for a network of ``layers`` layers, with the word embeddings cut
-    down to the kept vocabulary rows."""
-    state = {f"bert.{key}": value for key, value in base.items() if within_layers(key, layers)}
-    word = "bert.embeddings.word_embeddings.weight"
-    state[word] = base["embeddings.word_embeddings.weight"].index_select(0, kept_ids).clone()
-    return state
 
 
 # Dynamic int8 Linear (what ``quantise`` makes) rounds each input tensor to 7-bit unsigned
@@ -177,24 +132,3 @@ def simulate_int8(network: nn.Module) -> None:
     for module in network.modules():
         if type(module) is nn.Linear:
             module.__class__ = Int8SimulatedLinear
-
-
-_Network = TypeVar("_Network", bound=nn.Module)
-
-
-def quantise(network: _Network) -> _Network:
-    """Dynamic int8 quantisation of every Linear layer (weights int8, activations per
-    batch), in place: the fp32 weights are released, not copied. Callers that need the fp32
-    network afterwards pass a copy.
-
-    torch 2.13 warns that these APIs move to torchao; they still work and are what the
-    measurements in docs/MODEL_CARD.md used.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*quantiz", category=UserWarning)
-        warnings.filterwarnings("ignore", message=".*torchao", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", message=".*quantiz", category=DeprecationWarning)
-        quantised: _Network = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            network, {nn.Linear}, dtype=torch.qint8, inplace=True
-        )
-    return quantised

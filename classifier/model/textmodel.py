@@ -25,14 +25,14 @@ from tokenizers import Tokenizer
 from torch import nn
 
 from classifier.model.base import BaseModelError, default_cache_dir, install_base
-from classifier.model.encoder import (
+from classifier.model.network import (
     BASE_LAYERS,
-    ScamEncoder,
+    InferenceEncoder,
     base_state_for_vocab,
     pad_batch,
     within_layers,
 )
-from classifier.model.encoder import quantise as quantise_linear
+from classifier.model.network import quantise as quantise_linear
 from classifier.model.prepare import inference_text
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "weights"
@@ -143,9 +143,7 @@ class TextModel:
         # Built on the meta device (no memory, no random init), then assign=True hands the
         # loaded tensors to the network instead of copying them.
         with torch.device("meta"):
-            network = ScamEncoder(
-                len(kept), max(1, len(meta["type_names"])), int(meta["split_layer"]), layers
-            )
+            network = InferenceEncoder(len(kept), max(1, len(meta["type_names"])), layers)
         base = _read_layers(install_trimmed_base(model_dir, cache_dir), layers)
         network.load_state_dict(base, strict=False, assign=True)
         trained = load_file(str(model_dir / WEIGHTS_FILE))
@@ -153,7 +151,6 @@ class TextModel:
         network.load_state_dict(
             {k: v.float() for k, v in trained.items()}, strict=False, assign=True
         )
-        network.materialise_buffers()
         if unloaded := [name for name, value in network.state_dict().items() if value.is_meta]:
             raise ModelNotAvailableError(f"model in {model_dir} lacks {unloaded[0]} (retrain it)")
         del base, trained

@@ -32,13 +32,8 @@ from classifier.model.dataset import (
     load_split,
     to_example,
 )
-from classifier.model.encoder import (
-    ScamEncoder,
-    base_state_for_vocab,
-    pad_batch,
-    quantise,
-    simulate_int8,
-)
+from classifier.model.encoder import ScamEncoder, simulate_int8
+from classifier.model.network import base_state_for_vocab, pad_batch, quantise
 
 Report = Callable[[str, int, int], None]
 """Progress callback: (stage, done, total)."""

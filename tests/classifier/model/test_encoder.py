@@ -8,13 +8,8 @@ import pytest
 import torch
 from torch import nn
 
-from classifier.model.encoder import (
-    ScamEncoder,
-    base_state_for_vocab,
-    quantise,
-    simulate_int8,
-    within_layers,
-)
+from classifier.model.encoder import ScamEncoder, simulate_int8
+from classifier.model.network import base_state_for_vocab, quantise, within_layers
 
 
 def test_within_layers_keeps_embeddings_heads_and_the_lower_layers() -> None:
