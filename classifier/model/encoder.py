@@ -1,4 +1,6 @@
-"""The classifier network: the e5-small encoder (trimmed vocabulary) with two heads.
+"""The network as training builds it: transformers' BertModel (the e5-small encoder,
+trimmed vocabulary) with two heads, and the int8 rounding training can simulate. The bot
+runs the same weights in plain torch (classifier/model/network.py).
 
 The network may keep only the bottom ``layers`` of the base's 12 (a shallower encoder is
 faster; see docs/MODEL_CARD.md). Layers below ``split`` stay exactly as in the base model
