@@ -23,6 +23,7 @@ from classifier.model.network import (
     LAYER_NORM_EPS,
     MAX_POSITIONS,
     PAD_ID,
+    attention_bias,
     mean_pool,
 )
 
@@ -46,10 +47,6 @@ def bert_config(vocab_size: int, layers: int = BASE_LAYERS) -> BertConfig:
     )
 
 
-def _extended_mask(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    return (1.0 - mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
-
-
 class ScamEncoder(nn.Module):
     """BertModel + fraud head (one logit) + fraud-type head (one logit per type)."""
 
@@ -67,14 +64,14 @@ class ScamEncoder(nn.Module):
     def bottom(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Hidden states after the frozen layers (what training caches)."""
         hidden: torch.Tensor = self.bert.embeddings(input_ids=ids)
-        extended = _extended_mask(mask, hidden.dtype)
+        extended = attention_bias(mask, hidden.dtype)
         for layer in self.bert.encoder.layer[: self.split]:
             hidden = layer(hidden, attention_mask=extended)
         return hidden
 
     def top(self, hidden: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Fine-tuned layers, mean pooling and both heads: (fraud logit, type logits)."""
-        extended = _extended_mask(mask, hidden.dtype)
+        extended = attention_bias(mask, hidden.dtype)
         for layer in self.bert.encoder.layer[self.split :]:
             hidden = layer(hidden, attention_mask=extended)
         pooled = mean_pool(hidden, mask)

@@ -42,6 +42,11 @@ def pad_batch(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tenso
     return ids, mask
 
 
+def attention_bias(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """The additive attention mask: 0 where ``mask`` is 1, the dtype's minimum at padding."""
+    return (1.0 - mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Mean of the token vectors where ``mask`` is 1."""
     weights = mask.unsqueeze(-1).to(hidden.dtype)
@@ -176,9 +181,8 @@ class InferenceEncoder(nn.Module):
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Both heads' logits for a padded batch (ids and mask as ``pad_batch`` makes them)."""
         hidden = self.bert.embeddings(ids)
-        bias = None  # no padding (a single message): attention's faster unmasked path
-        if not bool(mask.all()):
-            bias = (1.0 - mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
+        # No padding (a single message): attention's faster unmasked path.
+        bias = None if bool(mask.all()) else attention_bias(mask, hidden.dtype)
         for layer in self.bert.encoder.layer:
             hidden = layer(hidden, bias)
         pooled = mean_pool(hidden, mask)
