@@ -20,15 +20,14 @@ from typing import TypeVar
 import torch
 from torch import nn
 
+# The base model's shape (multilingual-e5-small, a BertModel).
 HIDDEN = 384
-MAX_POSITIONS = 512
-PAD_ID = 1
-BASE_LAYERS = 12
-
-
 HEADS = 12
 INTERMEDIATE = 1536
 LAYER_NORM_EPS = 1e-12
+MAX_POSITIONS = 512
+PAD_ID = 1
+BASE_LAYERS = 12
 
 
 def pad_batch(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -74,9 +73,8 @@ def base_state_for_vocab(
     return state
 
 
-# Module names follow transformers' BertModel, so that both networks share state dicts.
-
-
+# The modules below are named as in transformers' BertModel, so that both networks share
+# state dicts.
 class _Embeddings(nn.Module):
     def __init__(self, vocab_size: int) -> None:
         super().__init__()

@@ -86,6 +86,11 @@ def install_trimmed_base(model_dir: Path = BUNDLED_DIR, cache_dir: Path | None =
     return target
 
 
+def _depth(meta: Mapping[str, Any]) -> int:
+    """Encoder layers of a trained model (models from before the option have all 12)."""
+    return int(meta.get("layers", BASE_LAYERS))
+
+
 def _read_layers(path: Path, layers: int) -> dict[str, torch.Tensor]:
     """The base tensors a network of ``layers`` layers uses; the others are never read."""
     with safe_open(str(path), framework="pt") as handle:
@@ -119,7 +124,7 @@ class TextModel:
         self.quantised = quantised
         self.type_names: list[str] = list(meta["type_names"])
         self._max_length = int(meta["max_length"])
-        self.layers = int(meta.get("layers", BASE_LAYERS))  # encoder depth the network runs
+        self.layers = _depth(meta)  # encoder layers the network runs
         self._prefix = tokenizer.encode(str(meta["prefix"]), add_special_tokens=False).ids
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-model")
         self._lock = threading.Lock()
@@ -139,7 +144,7 @@ class TextModel:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         kept = _kept_ids(model_dir)
-        layers = int(meta.get("layers", BASE_LAYERS))
+        layers = _depth(meta)
         # Built on the CPU, then assign=True hands the loaded tensors to the network instead
         # of copying them. (Building on the meta device would skip the random init but makes
         # torch import its meta and compiler machinery: +1.3 s and +70 MB, measured.)
