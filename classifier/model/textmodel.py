@@ -2,15 +2,13 @@
 
 A model directory holds what training wrote (encoder.safetensors: the fine-tuned top layers,
 heads and the kept vocabulary ids, fp16; tokenizer.json: the trimmed tokenizer; model.json:
-settings, type names, fusion weights, metrics). The frozen bottom of the network is the base
-model rebuilt from its pip package (classifier.model.base), cut to the kept vocabulary and
-cached outside the repository.
+settings, type names, fusion weights, metrics). The encoder runs as an onnxruntime graph
+built from those weights and the base model (classifier/model/graph.py), cached outside the
+repository; the first load builds it if ``scamcheck model install`` has not.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,40 +16,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import torch
-from safetensors import safe_open
-from safetensors.torch import load_file, save_file
+import numpy as np
 from tokenizers import Tokenizer
-from torch import nn
 
-from classifier.model.base import BaseModelError, default_cache_dir, install_base
-from classifier.model.network import (
-    BASE_LAYERS,
-    InferenceEncoder,
-    base_state_for_vocab,
+from classifier.model.graph import (
+    META_FILE,
+    TOKENIZER_FILE,
+    WEIGHTS_FILE,
+    EncoderGraph,
+    ModelNotAvailableError,
+    graph_path,
+    layer_count,
     pad_batch,
-    within_layers,
+    read_meta,
 )
-from classifier.model.network import quantise as quantise_linear
 from classifier.model.prepare import inference_text
 
+__all__ = [
+    "BUNDLED_DIR",
+    "META_FILE",
+    "TOKENIZER_FILE",
+    "WEIGHTS_FILE",
+    "ModelNotAvailableError",
+    "ModelOutput",
+    "TextModel",
+]
+
 BUNDLED_DIR = Path(__file__).resolve().parent / "weights"
-WEIGHTS_FILE = "encoder.safetensors"
-TOKENIZER_FILE = "tokenizer.json"
-META_FILE = "model.json"
-KEPT_IDS = "vocab.kept_ids"
 # Long messages are read in windows of max_length tokens; scams state their business early,
 # and this bounds the cost of one message.
 MAX_WINDOWS = 8
-# Windows per forward pass. Batches of 8 ran 10-40 % faster on the 2-core VMs, but dynamic
-# int8 makes probabilities depend on batch-mates, and the fusion fitted on valid scored in
-# batches of 8 did worse there (fbs F1 0.934 vs 0.944): see docs/MODEL_CARD.md.
+# Windows per forward pass. Dynamic int8 makes probabilities depend slightly on batch-mates
+# (one activation scale per batch), so the fusion is fitted on valid scored in the same
+# batches the eval command uses.
 BATCH_SIZE = 32
 _BOS, _EOS = 0, 2
-
-
-class ModelNotAvailableError(BaseModelError):
-    """No trained model in the directory (run `scamcheck train`)."""
 
 
 @dataclass(frozen=True)
@@ -65,46 +64,13 @@ class ModelOutput:
     type_probabilities: Mapping[str, float] = field(default_factory=dict)
 
 
-def trimmed_base_path(kept: torch.Tensor, cache_dir: Path | None = None) -> Path:
-    """Cache file of the base weights cut to this vocabulary."""
-    digest = hashlib.sha256(kept.numpy().tobytes()).hexdigest()[:16]
-    return (cache_dir or default_cache_dir()) / f"e5-small-trimmed-{digest}.safetensors"
+def _sigmoid(values: np.ndarray[Any, np.dtype[np.float32]]) -> list[float]:
+    return [float(p) for p in 1.0 / (1.0 + np.exp(-values.astype(np.float64)))]
 
 
-def install_trimmed_base(model_dir: Path = BUNDLED_DIR, cache_dir: Path | None = None) -> Path:
-    """Rebuild (if needed) the base and cache it cut to the model's vocabulary."""
-    kept = _kept_ids(model_dir)
-    target = trimmed_base_path(kept, cache_dir)
-    if target.is_file():
-        return target
-    full = load_file(str(install_base(cache_dir)))
-    state = base_state_for_vocab(full, kept.long())
-    del full
-    partial = target.with_suffix(".partial")
-    save_file(state, str(partial))
-    partial.replace(target)
-    return target
-
-
-def _depth(meta: Mapping[str, Any]) -> int:
-    """Encoder layers of a trained model (models from before the option have all 12)."""
-    return int(meta.get("layers", BASE_LAYERS))
-
-
-def _read_layers(path: Path, layers: int) -> dict[str, torch.Tensor]:
-    """The base tensors a network of ``layers`` layers uses; the others are never read."""
-    with safe_open(str(path), framework="pt") as handle:
-        keys = handle.keys()  # a safe_open handle is not iterable itself
-        return {key: handle.get_tensor(key) for key in keys if within_layers(key, layers)}
-
-
-def _kept_ids(model_dir: Path) -> torch.Tensor:
-    weights = model_dir / WEIGHTS_FILE
-    if not weights.is_file():
-        raise ModelNotAvailableError(f"no trained model in {model_dir} (run: scamcheck train)")
-    with safe_open(str(weights), framework="pt") as handle:
-        kept: torch.Tensor = handle.get_tensor(KEPT_IDS)
-    return kept
+def _softmax(values: np.ndarray[Any, np.dtype[np.float32]]) -> list[list[float]]:
+    shifted = np.exp(values.astype(np.float64) - values.max(axis=-1, keepdims=True))
+    return [[float(p) for p in row] for row in shifted / shifted.sum(axis=-1, keepdims=True)]
 
 
 class TextModel:
@@ -112,7 +78,7 @@ class TextModel:
 
     def __init__(
         self,
-        network: nn.Module,
+        network: EncoderGraph,
         tokenizer: Tokenizer,
         meta: dict[str, Any],
         *,
@@ -124,7 +90,7 @@ class TextModel:
         self.quantised = quantised
         self.type_names: list[str] = list(meta["type_names"])
         self._max_length = int(meta["max_length"])
-        self.layers = _depth(meta)  # encoder layers the network runs
+        self.layers = layer_count(meta)  # encoder layers the network runs
         self._prefix = tokenizer.encode(str(meta["prefix"]), add_special_tokens=False).ids
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-model")
         self._lock = threading.Lock()
@@ -137,32 +103,19 @@ class TextModel:
         quantise: bool = True,
         cache_dir: Path | None = None,
     ) -> TextModel:
-        """Load a model directory; the base is rebuilt into the cache on first use."""
-        meta_path = model_dir / META_FILE
-        if not meta_path.is_file():
-            raise ModelNotAvailableError(f"no trained model in {model_dir} (run: scamcheck train)")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        """Load a model directory: its int8 graph (fp32 with ``quantise=False``), built into
+        the cache on first use."""
+        meta = read_meta(model_dir)
+        path = graph_path(model_dir, quantised=quantise, cache_dir=cache_dir)
+        if not path.is_file():
+            from classifier.model.export import build_graphs  # imports torch: only to build
+
+            try:
+                build_graphs(model_dir, cache_dir)
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise ModelNotAvailableError(f"cannot build the encoder graph: {exc}") from exc
         tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
-        kept = _kept_ids(model_dir)
-        layers = _depth(meta)
-        # Built on the CPU, then assign=True hands the loaded tensors to the network instead
-        # of copying them. (Building on the meta device would skip the random init but makes
-        # torch import its meta and compiler machinery: +1.3 s and +70 MB, measured.)
-        network = InferenceEncoder(len(kept), max(1, len(meta["type_names"])), layers)
-        base = _read_layers(install_trimmed_base(model_dir, cache_dir), layers)
-        network.load_state_dict(base, strict=False, assign=True)
-        trained = load_file(str(model_dir / WEIGHTS_FILE))
-        trained.pop(KEPT_IDS)
-        network.load_state_dict(
-            {k: v.float() for k, v in trained.items()}, strict=False, assign=True
-        )
-        if unloaded := sorted(set(network.state_dict()) - set(base) - set(trained)):
-            raise ModelNotAvailableError(f"model in {model_dir} lacks {unloaded[0]} (retrain it)")
-        del base, trained
-        network.eval()
-        if quantise:
-            network = quantise_linear(network)
-        return cls(network, tokenizer, meta, quantised=quantise)
+        return cls(EncoderGraph(path), tokenizer, meta, quantised=quantise)
 
     def _windows(self, prepared: str) -> list[list[int]]:
         content = self._tokenizer.encode(prepared, add_special_tokens=False).ids
@@ -174,7 +127,6 @@ class TextModel:
         """Predict a batch of messages (synchronously)."""
         return self.predict_prepared([inference_text(text) for text in texts])
 
-    @torch.inference_mode()
     def predict_prepared(self, texts: Sequence[str]) -> list[ModelOutput]:
         """Predict texts already in the model's form (``inference_text``): windows sorted
         by length, padded per batch."""
@@ -187,8 +139,8 @@ class TextModel:
                 batch = windows[start : start + BATCH_SIZE]
                 ids, mask = pad_batch([item[1] for item in batch])
                 fraud_logits, type_logits = self._network(ids, mask)
-                fraud_p = torch.sigmoid(fraud_logits).tolist()
-                type_p = torch.softmax(type_logits, dim=-1).tolist()
+                fraud_p = _sigmoid(fraud_logits)
+                type_p = _softmax(type_logits)
                 for row, (index, _ids) in enumerate(batch):
                     if fraud_p[row] > fraud[index]:  # the most fraud-like window speaks
                         fraud[index] = fraud_p[row]

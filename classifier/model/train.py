@@ -22,8 +22,9 @@ from classifier.model.fusion import (
     features,
     fit_fusion,
 )
+from classifier.model.graph import META_FILE
 from classifier.model.ngram import NGRAM_FILE, NgramModel
-from classifier.model.train_encoder import META_FILE, Report, train_encoder
+from classifier.model.train_encoder import Report, train_encoder
 from classifier.rules import noisy_or
 
 STAGES = ("ngram", "encoder", "fusion")

@@ -1,6 +1,6 @@
 """Fine-tune the encoder's top layers and heads on the train split; keep the best
-validation pass. Frozen bottom-layer outputs are computed once (int8, as at inference) and
-cached in memory, so an epoch only runs the top layers."""
+validation pass. Frozen bottom-layer outputs are computed once (with int8 rounding, as at
+inference) and cached in memory, so an epoch only runs the top layers."""
 
 from __future__ import annotations
 
@@ -33,14 +33,11 @@ from classifier.model.dataset import (
     to_example,
 )
 from classifier.model.encoder import ScamEncoder, simulate_int8
-from classifier.model.network import base_state_for_vocab, pad_batch, quantise
+from classifier.model.graph import KEPT_IDS, META_FILE, TOKENIZER_FILE, WEIGHTS_FILE
+from classifier.model.network import base_state_for_vocab, pad_batch
 
 Report = Callable[[str, int, int], None]
 """Progress callback: (stage, done, total)."""
-
-WEIGHTS_FILE = "encoder.safetensors"
-TOKENIZER_FILE = "tokenizer.json"
-META_FILE = "model.json"
 
 
 @dataclass(frozen=True)
@@ -122,8 +119,10 @@ def _encode(tokenizer: Tokenizer, texts: Sequence[str], max_length: int) -> list
 def cache_bottom(
     model: ScamEncoder, sequences: Sequence[list[int]], report: Report, stage: str
 ) -> list[torch.Tensor]:
-    """Frozen-layer outputs per text (fp16, unpadded), computed with the int8 model."""
-    quantised = quantise(copy.deepcopy(model))
+    """Frozen-layer outputs per text (fp16, unpadded), computed with int8 rounding as the
+    bot's int8 graph computes them."""
+    quantised = copy.deepcopy(model)
+    simulate_int8(quantised)
     order = sorted(range(len(sequences)), key=lambda index: len(sequences[index]))
     cached: list[torch.Tensor | None] = [None] * len(sequences)
     for start in range(0, len(order), 32):
@@ -223,7 +222,7 @@ def train_encoder(
     )
     valid_labels = torch.tensor([float(e.fraud) for e in valid])
 
-    if settings.int8_aware:  # after caching: the cache is computed by the real int8 model
+    if settings.int8_aware:  # the cache above is rounded like the int8 graph in any case
         simulate_int8(model)
     for parameter in model.parameters():
         parameter.requires_grad = False
@@ -347,7 +346,7 @@ def _save(
     """Write the trained tensors (fp16), the trimmed tokenizer and model.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tensors = {key: value.to(torch.float16) for key, value in state.items()}
-    tensors["vocab.kept_ids"] = torch.tensor(keep, dtype=torch.int32)
+    tensors[KEPT_IDS] = torch.tensor(keep, dtype=torch.int32)
     save_file(tensors, str(out_dir / WEIGHTS_FILE))
     (out_dir / TOKENIZER_FILE).write_text(
         json.dumps(spec, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"

@@ -1,15 +1,14 @@
-"""The network's layer bookkeeping (what a shallower encoder keeps of the base)."""
+"""The training network: layer bookkeeping (what a shallower encoder keeps of the base) and
+the simulated int8 rounding (checked against onnxruntime in test_export.py)."""
 
 from __future__ import annotations
-
-import copy
 
 import pytest
 import torch
 from torch import nn
 
 from classifier.model.encoder import ScamEncoder, simulate_int8
-from classifier.model.network import base_state_for_vocab, quantise, within_layers
+from classifier.model.network import base_state_for_vocab, within_layers
 
 
 def test_within_layers_keeps_embeddings_heads_and_the_lower_layers() -> None:
@@ -33,19 +32,6 @@ def test_a_cut_base_fits_a_shallow_network_exactly() -> None:
 def test_the_split_must_lie_below_the_top() -> None:
     with pytest.raises(ValueError, match="split layer 3"):
         ScamEncoder(vocab_size=5, n_types=1, split=3, layers=3)
-
-
-def test_simulated_int8_rounds_exactly_like_the_int8_network_and_keeps_the_keys() -> None:
-    torch.manual_seed(0)
-    network = nn.Sequential(nn.Linear(48, 32), nn.GELU(), nn.Linear(32, 3))
-    inputs = torch.randn(4, 10, 48) * 3 + 0.5
-    int8 = quantise(copy.deepcopy(network))
-    simulated = copy.deepcopy(network)
-    simulate_int8(simulated)
-    assert list(simulated.state_dict()) == list(network.state_dict())
-    rounding = (network(inputs) - int8(inputs)).abs().max()
-    assert rounding > 1e-4  # int8 really differs from fp32 here...
-    assert torch.allclose(simulated(inputs), int8(inputs), atol=1e-5)  # ...and is simulated
 
 
 def test_gradients_pass_through_the_simulated_rounding() -> None:
