@@ -1,6 +1,7 @@
 """The network as training builds it: transformers' BertModel (the e5-small encoder,
 trimmed vocabulary) with two heads, and the int8 rounding training can simulate. The bot
-runs the same weights in plain torch (classifier/model/network.py).
+runs the same weights as an onnxruntime graph exported from a plain-torch copy of the
+network (classifier/model/network.py, export.py).
 
 The network may keep only the bottom ``layers`` of the base's 12 (a shallower encoder is
 faster; see docs/MODEL_CARD.md). Layers below ``split`` stay exactly as in the base model
@@ -19,6 +20,8 @@ from classifier.model.graph import BASE_LAYERS, PAD_ID
 from classifier.model.network import (
     HEADS,
     HIDDEN,
+    INT8_ACTIVATION_MAX,
+    INT8_WEIGHT_DIVISOR,
     INTERMEDIATE,
     LAYER_NORM_EPS,
     MAX_POSITIONS,
@@ -95,16 +98,10 @@ class ScamEncoder(nn.Module):
         }
 
 
-# The bot runs the encoder in onnxruntime with dynamic int8 MatMuls (classifier/model/
-# graph.py): each input tensor is rounded to unsigned 8-bit integers with its own scale and
-# zero point (DynamicQuantizeLinear), the weights to symmetric signed 7-bit integers
-# (-64..64) with one scale per matrix. Seven bits because on CPUs without VNNI the uint8 x
-# int8 kernel adds pairs of products in int16, which saturates with full-range weights
-# (255 * 127 * 2 > 32767) and makes results depend on the CPU; 255 * 64 * 2 fits. No torch
-# module simulates exactly this for training (torch's QAT modules model static
+# The rounding of the bot's int8 graph (INT8_* in classifier/model/network.py). No torch
+# module simulates exactly that for training (torch's QAT modules model static
 # quantisation), hence these few lines.
-_ACTIVATION_MAX = 255
-_WEIGHT_MAX = 64
+_ACTIVATION_MAX = INT8_ACTIVATION_MAX
 
 
 def _fake_int8_input(x: torch.Tensor) -> torch.Tensor:
@@ -116,8 +113,8 @@ def _fake_int8_input(x: torch.Tensor) -> torch.Tensor:
 
 
 def _fake_int8_weight(weight: torch.Tensor) -> torch.Tensor:
-    scale = float(weight.detach().abs().max()) / _WEIGHT_MAX or 1.0
-    return torch.fake_quantize_per_tensor_affine(weight, scale, 0, -_WEIGHT_MAX, _WEIGHT_MAX)
+    scale = float(weight.detach().abs().max()) / INT8_WEIGHT_DIVISOR or 1.0
+    return torch.fake_quantize_per_tensor_affine(weight, scale, 0, -128, 127)
 
 
 class Int8SimulatedLinear(nn.Linear):

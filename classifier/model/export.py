@@ -1,16 +1,20 @@
 """Build the encoder's onnxruntime graphs (classifier/model/graph.py) from a trained model
 directory: the base's bottom layers and the trained top layers in ``InferenceEncoder``,
-exported to ONNX (fp32), then dynamically quantised to int8 the way training simulates it
-(classifier/model/encoder.py). Needs torch; run by ``scamcheck model install`` and, if the
-cache is missing, on first load.
+exported to ONNX (fp32), then given dynamic int8 MatMuls that round the way training
+simulates (classifier/model/network.py). Needs torch; run by ``scamcheck model install``
+and, if the cache is missing, on first load.
 """
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import onnx
 import torch
+from onnx import helper, numpy_helper
 from safetensors import safe_open
 from safetensors.torch import load_file
 from torch import nn
@@ -26,7 +30,13 @@ from classifier.model.graph import (
     layer_count,
     read_meta,
 )
-from classifier.model.network import InferenceEncoder, base_state_for_vocab, pad_batch
+from classifier.model.network import (
+    INT8_ACTIVATION_MAX,
+    INT8_WEIGHT_DIVISOR,
+    InferenceEncoder,
+    base_state_for_vocab,
+    pad_batch,
+)
 
 _OPSET = 17
 
@@ -82,14 +92,103 @@ def export_onnx(
 
 
 def quantise_onnx(source: Path, target: Path) -> None:
-    """Dynamic int8 quantisation of every MatMul: uint8 activations with a scale per
-    tensor, symmetric 7-bit weights with a scale per matrix (what training simulates; see
-    classifier/model/encoder.py for why 7 bits)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    """Dynamic int8 for every MatMul with constant weights, rounding as training simulates
+    (``INT8_*`` in classifier/model/network.py).
 
-    quantize_dynamic(
-        source, target, weight_type=QuantType.QInt8, per_channel=False, reduce_range=True
-    )
+    Written by hand because onnxruntime's ``quantize_dynamic`` rounds inputs to the full
+    8 bits (DynamicQuantizeLinear has no 7-bit mode): that is not what the model was trained
+    for (valid F1 on fbs fell 1 point), and with full-range weights the int16 sums of
+    AVX2 kernels saturate. Each MatMul becomes: input range -> scale and zero point ->
+    QuantizeLinear -> MatMulInteger -> float, times both scales. onnxruntime fuses the last
+    steps into MatMulIntegerToFloat and shares the input chain between Q, K and V.
+    """
+    model = onnx.load(str(source))
+    weights = {item.name: item for item in model.graph.initializer}
+    shared = [
+        numpy_helper.from_array(np.array(value, dtype=np.float32), name)
+        for name, value in (
+            ("int8.zero", 0.0),
+            ("int8.top", float(INT8_ACTIVATION_MAX)),
+            ("int8.tiny", float(np.finfo(np.float32).tiny)),
+        )
+    ]
+    nodes: list[onnx.NodeProto] = []
+    added: list[onnx.TensorProto] = []
+    for index, node in enumerate(model.graph.node):
+        weight = _constant_weight(node, weights)
+        if weight is None:
+            nodes.append(node)
+            continue
+        weight_scale = float(np.abs(weight).max()) / INT8_WEIGHT_DIVISOR or 1.0
+        rounded = np.clip(np.rint(weight / weight_scale), -128, 127).astype(np.int8)
+        name = f"int8.{index}"
+        added += [
+            numpy_helper.from_array(rounded, f"{name}.weight"),
+            numpy_helper.from_array(np.array(weight_scale, dtype=np.float32), f"{name}.wscale"),
+        ]
+        if node.op_type == "MatMul":
+            nodes += _dynamic_int8_matmul(name, node.input[0], node.output[0])
+        else:  # Gemm (a Linear on 2-d input, such as the heads): the bias is added after
+            nodes += _dynamic_int8_matmul(name, node.input[0], f"{name}.product")
+            nodes.append(
+                helper.make_node("Add", [f"{name}.product", node.input[2]], [node.output[0]])
+            )
+    kept = [item for item in model.graph.initializer if item.name in _inputs(nodes)]
+    model.graph.ClearField("node")
+    model.graph.node.extend(nodes)
+    model.graph.ClearField("initializer")
+    model.graph.initializer.extend(kept + shared + added)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(target))
+
+
+def _dynamic_int8_matmul(name: str, x: str, output: str) -> list[onnx.NodeProto]:
+    """Nodes computing ``x @ weight`` with ``x`` rounded per tensor to 0..INT8_ACTIVATION_MAX
+    (the weight is the int8 initializer ``{name}.weight`` with scale ``{name}.wscale``)."""
+
+    def node(op: str, inputs: list[str], out: str, **attributes: Any) -> onnx.NodeProto:
+        return helper.make_node(op, inputs, [f"{name}.{out}"], **attributes)
+
+    return [
+        node("ReduceMin", [x], "min", keepdims=0),
+        node("ReduceMax", [x], "max", keepdims=0),
+        node("Min", [f"{name}.min", "int8.zero"], "low"),  # the range always includes 0
+        node("Max", [f"{name}.max", "int8.zero"], "high"),
+        node("Sub", [f"{name}.high", f"{name}.low"], "range"),
+        node("Div", [f"{name}.range", "int8.top"], "raw_scale"),
+        node("Max", [f"{name}.raw_scale", "int8.tiny"], "scale"),  # an all-zero input
+        node("Div", [f"{name}.low", f"{name}.scale"], "low_steps"),
+        node("Neg", [f"{name}.low_steps"], "zero_float"),
+        node("Round", [f"{name}.zero_float"], "zero_rounded"),
+        node("Clip", [f"{name}.zero_rounded", "int8.zero", "int8.top"], "zero_clipped"),
+        node("Cast", [f"{name}.zero_clipped"], "zero", to=onnx.TensorProto.UINT8),
+        node("QuantizeLinear", [x, f"{name}.scale", f"{name}.zero"], "x"),
+        node("MatMulInteger", [f"{name}.x", f"{name}.weight", f"{name}.zero"], "sum"),
+        node("Cast", [f"{name}.sum"], "sum_float", to=onnx.TensorProto.FLOAT),
+        node("Mul", [f"{name}.scale", f"{name}.wscale"], "scales"),
+        helper.make_node("Mul", [f"{name}.sum_float", f"{name}.scales"], [output]),
+    ]
+
+
+def _constant_weight(
+    node: onnx.NodeProto, weights: dict[str, onnx.TensorProto]
+) -> np.ndarray[Any, np.dtype[np.float32]] | None:
+    """The (in, out) weight matrix of a MatMul or plain Gemm (x @ W.T + b, as the exporter
+    writes a Linear on 2-d input) with a constant weight; None for any other node."""
+    if len(node.input) < 2 or node.input[1] not in weights:
+        return None
+    weight = numpy_helper.to_array(weights[node.input[1]]).astype(np.float32)
+    if node.op_type == "MatMul":
+        return weight
+    attributes = {item.name: helper.get_attribute_value(item) for item in node.attribute}
+    plain = attributes.get("alpha", 1.0) == 1.0 and attributes.get("beta", 1.0) == 1.0
+    if node.op_type == "Gemm" and plain and not attributes.get("transA") and len(node.input) == 3:
+        return weight.T if attributes.get("transB") else weight
+    return None
+
+
+def _inputs(nodes: list[onnx.NodeProto]) -> set[str]:
+    return {name for node in nodes for name in node.input}
 
 
 def build_graphs(

@@ -27,6 +27,16 @@ INTERMEDIATE = 1536
 LAYER_NORM_EPS = 1e-12
 MAX_POSITIONS = 512
 
+# Dynamic int8 as the bot runs it (classifier/model/export.py) and training simulates it
+# (classifier/model/encoder.py): the input of every Linear is rounded to 7-bit unsigned
+# integers with a scale and zero point per tensor, its weights to symmetric 8-bit integers
+# with one scale per matrix (max |w| maps to 127.5, clipped to -128..127). This is torch's
+# dynamic int8 Linear (fbgemm with reduce_range), which the model was first trained and
+# measured with; 7-bit inputs also keep the uint8 x int8 kernels of CPUs without VNNI from
+# saturating their int16 sums (127 * 128 * 2 < 32767).
+INT8_ACTIVATION_MAX = 127
+INT8_WEIGHT_DIVISOR = 127.5
+
 
 def pad_batch(sequences: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
     """Token id lists padded to the longest one, with the attention mask."""

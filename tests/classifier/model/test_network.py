@@ -1,4 +1,5 @@
-"""The bot's plain-torch network computes what training's transformers BertModel does."""
+"""The plain-torch network that the bot's graph is exported from computes what training's
+transformers BertModel does."""
 
 from __future__ import annotations
 
