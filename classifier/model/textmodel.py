@@ -109,11 +109,11 @@ class TextModel:
         meta = read_meta(model_dir)
         path = graph_path(model_dir, quantised=quantise, cache_dir=cache_dir)
         if not path.is_file():
-            from classifier.model.export import build_graphs  # imports torch: only to build
-
             try:
+                from classifier.model.export import build_graphs  # torch: only to build
+
                 build_graphs(model_dir, cache_dir)
-            except (OSError, RuntimeError, ValueError) as exc:
+            except (ImportError, OSError, RuntimeError, ValueError) as exc:
                 raise ModelNotAvailableError(f"cannot build the encoder graph: {exc}") from exc
         tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         return cls(EncoderGraph(path), tokenizer, meta, quantised=quantise)

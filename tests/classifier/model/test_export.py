@@ -11,14 +11,15 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
 from classifier.model.encoder import simulate_int8
 from classifier.model.export import build_graphs, export_onnx, quantise_onnx
-from classifier.model.graph import EncoderGraph, graph_path, pad_batch
+from classifier.model.graph import EncoderGraph, ModelNotAvailableError, graph_path, pad_batch
 from classifier.model.network import InferenceEncoder
-from classifier.model.textmodel import BUNDLED_DIR
+from classifier.model.textmodel import BUNDLED_DIR, TextModel
 
 
 def test_the_fp32_graph_computes_what_the_network_does(tmp_path: Path) -> None:
@@ -98,3 +99,16 @@ def test_the_model_runs_without_torch() -> None:
     risk, model_score, modules = json.loads(done.stdout)
     assert risk == "high" and 0.0 < model_score < 1.0
     assert not {"torch", "transformers"} & {name.split(".")[0] for name in modules}
+
+
+def test_a_graph_that_cannot_be_built_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import classifier.model.export as export
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ImportError("No module named 'onnx'")
+
+    monkeypatch.setattr(export, "build_graphs", broken)
+    with pytest.raises(ModelNotAvailableError, match="cannot build the encoder graph"):
+        TextModel.load(BUNDLED_DIR, cache_dir=tmp_path)  # an empty cache: must build
