@@ -175,14 +175,14 @@ def _constant_weight(
 ) -> np.ndarray[Any, np.dtype[np.float32]] | None:
     """The (in, out) weight matrix of a MatMul or plain Gemm (x @ W.T + b, as the exporter
     writes a Linear on 2-d input) with a constant weight; None for any other node."""
-    if len(node.input) < 2 or node.input[1] not in weights:
+    if node.op_type not in ("MatMul", "Gemm") or node.input[1] not in weights:
         return None
     weight = numpy_helper.to_array(weights[node.input[1]]).astype(np.float32)
     if node.op_type == "MatMul":
         return weight
     attributes = {item.name: helper.get_attribute_value(item) for item in node.attribute}
     plain = attributes.get("alpha", 1.0) == 1.0 and attributes.get("beta", 1.0) == 1.0
-    if node.op_type == "Gemm" and plain and not attributes.get("transA") and len(node.input) == 3:
+    if plain and not attributes.get("transA") and len(node.input) == 3:
         return weight.T if attributes.get("transB") else weight
     return None
 
