@@ -102,7 +102,15 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
             "whole verdict on the fixed corpus in knowledge/examples.yaml."
         ),
     )
-    bench.add_argument("--rounds", type=int, default=50, help="passes over the corpus (50)")
+    bench.add_argument(
+        "--rounds",
+        type=int,
+        default=50,
+        help=(
+            "passes over the corpus (50); with --model: distinct 100-character cuts of each "
+            "corpus text (use 5 to 10)"
+        ),
+    )
     bench.add_argument(
         "--ocr",
         action="store_true",
@@ -133,7 +141,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help=(
             "benchmark the whole verdict with the text model: load time, memory, p50/p95 "
-            "latency of ~100-character messages, batched throughput (use --rounds 5); "
+            "latency of 100-character messages, batched throughput (use --rounds 10); "
             "the model of SCAMCHECK_MODEL_DIR and SCAMCHECK_MODEL_INT8 when set"
         ),
     )
@@ -238,11 +246,12 @@ def _batch(args: argparse.Namespace) -> int:
 async def _batch_rows(rows: list[dict[str, Any]], analyzer: Any, out: Any) -> dict[str, int]:
     from bot.commands.progress import Progress
     from classifier import ChatKind, Submission
+    from classifier.model.textmodel import MESSAGES_PER_CALL
 
     counts: dict[str, int] = {}
     with Progress(len(rows), "checking") as progress:
-        for start in range(0, len(rows), 64):
-            chunk = rows[start : start + 64]
+        for start in range(0, len(rows), MESSAGES_PER_CALL):
+            chunk = rows[start : start + MESSAGES_PER_CALL]
             submissions = [Submission(text=r["text"], chat_kind=ChatKind.CLI) for r in chunk]
             verdicts = await analyzer.analyze_batch(submissions)
             for row, verdict in zip(chunk, verdicts, strict=True):

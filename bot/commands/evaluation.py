@@ -8,11 +8,11 @@ from typing import Any
 
 from bot.commands.progress import Progress
 from classifier import Analyzer, ChatKind, Submission, Verdict
+from classifier.model.textmodel import MESSAGES_PER_CALL
 
 COMPONENTS = ("baseline", "rules", "ngram", "model", "fused")
 Predictions = Sequence[tuple[float, str | None]]
 """(score, fraud type) per row: how the baseline's predictions come in."""
-BATCH = 64
 CATCH_ALL = "other"
 """The data's catch-all type (其他诈骗): its rows hold scams the data has no label for."""
 
@@ -98,8 +98,8 @@ async def _verdicts(
 ) -> list[Verdict]:
     verdicts: list[Verdict] = []
     with Progress(len(rows), label) as progress:
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
+        for start in range(0, len(rows), MESSAGES_PER_CALL):
+            chunk = rows[start : start + MESSAGES_PER_CALL]
             verdicts.extend(
                 await analyzer.analyze_batch(
                     [Submission(text=str(row["text"]), chat_kind=ChatKind.CLI) for row in chunk]

@@ -21,6 +21,7 @@ from classifier.model.network import (
     HEADS,
     HIDDEN,
     INT8_ACTIVATION_MAX,
+    INT8_MIN_SCALE,
     INT8_WEIGHT_DIVISOR,
     INTERMEDIATE,
     LAYER_NORM_EPS,
@@ -105,11 +106,19 @@ _ACTIVATION_MAX = INT8_ACTIVATION_MAX
 
 
 def _fake_int8_input(x: torch.Tensor) -> torch.Tensor:
-    low = float(x.detach().min().clamp(max=0.0))
-    high = float(x.detach().max().clamp(min=0.0))
-    scale = (high - low) / _ACTIVATION_MAX or 1.0
-    zero_point = min(_ACTIVATION_MAX, max(0, round(-low / scale)))
-    return torch.fake_quantize_per_tensor_affine(x, scale, zero_point, 0, _ACTIVATION_MAX)
+    """``x`` rounded with a scale and zero point per token (each vector along the last
+    axis) to 0..INT8_ACTIVATION_MAX, as the graph's QuantizeLinear does (x / scale rounded
+    half to even, plus the zero point), gradients straight through."""
+    rows = x.reshape(-1, x.shape[-1])
+    low = rows.detach().amin(dim=1, keepdim=True).clamp(max=0.0)
+    high = rows.detach().amax(dim=1, keepdim=True).clamp(min=0.0)
+    scale = ((high - low) / _ACTIVATION_MAX).clamp(min=INT8_MIN_SCALE)
+    zero_point = torch.round(-low / scale).clamp(0, _ACTIVATION_MAX)
+    # 0..255 as QuantizeLinear saturates uint8: the values reach 127.5 at most, so above
+    # INT8_ACTIVATION_MAX only on an exact tie.
+    steps = (torch.round(rows.detach() / scale) + zero_point).clamp(0, 255)
+    rounded = (steps - zero_point) * scale
+    return (rows + (rounded - rows).detach()).reshape(x.shape)
 
 
 def _fake_int8_weight(weight: torch.Tensor) -> torch.Tensor:

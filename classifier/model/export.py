@@ -32,6 +32,7 @@ from classifier.model.graph import (
 )
 from classifier.model.network import (
     INT8_ACTIVATION_MAX,
+    INT8_MIN_SCALE,
     INT8_WEIGHT_DIVISOR,
     InferenceEncoder,
     base_state_for_vocab,
@@ -93,80 +94,145 @@ def export_onnx(
 
 def quantise_onnx(source: Path, target: Path) -> None:
     """Dynamic int8 for every MatMul with constant weights, rounding as training simulates
-    (``INT8_*`` in classifier/model/network.py).
+    (``INT8_*`` in classifier/model/network.py): inputs per token, weights per matrix.
 
-    Written by hand because onnxruntime's ``quantize_dynamic`` rounds inputs to the full
-    8 bits (DynamicQuantizeLinear has no 7-bit mode): that is not what the model was trained
-    for (valid F1 on fbs fell 1 point), and with full-range weights the int16 sums of
-    AVX2 kernels saturate. Each MatMul becomes: input range -> scale and zero point ->
-    QuantizeLinear -> MatMulInteger -> float, times both scales. onnxruntime fuses the last
-    steps into MatMulIntegerToFloat and shares the input chain between Q, K and V.
+    Written by hand because onnxruntime's ``quantize_dynamic`` rounds each input with one
+    scale for the whole tensor, to the full 8 bits (DynamicQuantizeLinear has no 7-bit or
+    per-token mode): a message's scores would depend on its batch-mates, and with
+    full-range weights the int16 sums of AVX2 kernels saturate. Each MatMul becomes: the
+    input as rows of tokens -> each token's range -> scale and zero point ->
+    QuantizeLinear along the rows -> MatMulIntegerToFloat (with the row scales and the
+    Linear's bias; it takes no per-row zero point) -> minus zero point x scales x the
+    weight's column sums -> the input's shape again.
     """
     model = onnx.load(str(source))
     weights = {item.name: item for item in model.graph.initializer}
-    shared = [
-        numpy_helper.from_array(np.array(value, dtype=np.float32), name)
-        for name, value in (
-            ("int8.zero", 0.0),
-            ("int8.top", float(INT8_ACTIVATION_MAX)),
-            ("int8.tiny", float(np.finfo(np.float32).tiny)),
-        )
-    ]
+    consumers: dict[str, list[onnx.NodeProto]] = {}
+    for node in model.graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    widths: set[int] = set()
     nodes: list[onnx.NodeProto] = []
     added: list[onnx.TensorProto] = []
+    folded: set[int] = set()  # ids of bias Add nodes taken into a quantised MatMul
     for index, node in enumerate(model.graph.node):
+        if id(node) in folded:
+            continue
         weight = _constant_weight(node, weights)
         if weight is None:
             nodes.append(node)
             continue
         weight_scale = float(np.abs(weight).max()) / INT8_WEIGHT_DIVISOR or 1.0
         rounded = np.clip(np.rint(weight / weight_scale), -128, 127).astype(np.int8)
+        column_sums = rounded.sum(axis=0, dtype=np.int64) * weight_scale
         name = f"int8.{index}"
+        widths |= {rounded.shape[0], rounded.shape[1]}
         added += [
             numpy_helper.from_array(rounded, f"{name}.weight"),
-            numpy_helper.from_array(np.array(weight_scale, dtype=np.float32), f"{name}.wscale"),
+            numpy_helper.from_array(np.array([weight_scale], dtype=np.float32), f"{name}.wscale"),
+            numpy_helper.from_array(column_sums.astype(np.float32), f"{name}.colsums"),
         ]
-        if node.op_type == "MatMul":
-            nodes += _dynamic_int8_matmul(name, node.input[0], node.output[0])
-        else:  # Gemm (a Linear on 2-d input, such as the heads): the bias is added after
-            nodes += _dynamic_int8_matmul(name, node.input[0], f"{name}.product")
-            nodes.append(
-                helper.make_node("Add", [f"{name}.product", node.input[2]], [node.output[0]])
-            )
-    kept = [item for item in model.graph.initializer if item.name in _inputs(nodes)]
+        bias, output = _bias_of(node, weights, consumers)
+        if bias is not None and output is not None:  # MatMul + Add(bias): one node
+            folded.add(id(next(n for n in consumers[node.output[0]] if n.output[0] == output)))
+        elif node.op_type == "Gemm":  # a Linear on 2-d input, such as the heads
+            bias, output = node.input[2], node.output[0]
+        else:
+            output = node.output[0]
+        nodes += _dynamic_int8_matmul(name, node.input[0], output, bias, rounded.shape)
+    shared = [
+        numpy_helper.from_array(np.array(value, dtype=np.float32), name)
+        for name, value in (
+            ("int8.zero", 0.0),
+            ("int8.top", float(INT8_ACTIVATION_MAX)),
+            ("int8.tiny", INT8_MIN_SCALE),
+        )
+    ] + [
+        numpy_helper.from_array(np.array(value, dtype=np.int64), name)
+        for name, value in (("int8.axis1", [1]), ("int8.start", [0]), ("int8.last", [-1]))
+    ]
+    shared += [
+        numpy_helper.from_array(np.array([-1, width], dtype=np.int64), f"int8.rows.{width}")
+        for width in sorted(widths)
+    ] + [
+        numpy_helper.from_array(np.array([width], dtype=np.int64), f"int8.width.{width}")
+        for width in sorted(widths)
+    ]
+    used = _inputs(nodes)
+    kept = [item for item in model.graph.initializer if item.name in used]
     model.graph.ClearField("node")
     model.graph.node.extend(nodes)
     model.graph.ClearField("initializer")
-    model.graph.initializer.extend(kept + shared + added)
+    model.graph.initializer.extend(kept + [item for item in shared + added if item.name in used])
+    model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     onnx.checker.check_model(model)
     onnx.save(model, str(target))
 
 
-def _dynamic_int8_matmul(name: str, x: str, output: str) -> list[onnx.NodeProto]:
-    """Nodes computing ``x @ weight`` with ``x`` rounded per tensor to 0..INT8_ACTIVATION_MAX
-    (the weight is the int8 initializer ``{name}.weight`` with scale ``{name}.wscale``)."""
+def _bias_of(
+    node: onnx.NodeProto,
+    weights: dict[str, onnx.TensorProto],
+    consumers: dict[str, list[onnx.NodeProto]],
+) -> tuple[str | None, str | None]:
+    """(bias, output) of the Add that alone follows a MatMul and adds a constant vector (a
+    Linear on 3-d input, as the exporter writes it); (None, None) otherwise."""
+    following = consumers.get(node.output[0], [])
+    if node.op_type != "MatMul" or len(following) != 1 or following[0].op_type != "Add":
+        return None, None
+    add = following[0]
+    others = [name for name in add.input if name != node.output[0]]
+    if len(others) == 1 and others[0] in weights and len(weights[others[0]].dims) == 1:
+        return others[0], add.output[0]
+    return None, None
+
+
+def _dynamic_int8_matmul(
+    name: str, x: str, output: str, bias: str | None, shape: tuple[int, ...]
+) -> list[onnx.NodeProto]:
+    """Nodes computing ``x @ weight (+ bias)`` with every token of ``x`` (a vector along the
+    last axis) rounded to 0..INT8_ACTIVATION_MAX, as ``Int8SimulatedLinear`` does; the
+    weight is the int8 initializer ``{name}.weight`` of ``shape`` (in, out) with scale
+    ``{name}.wscale`` and scaled column sums ``{name}.colsums``."""
+    width_in, width_out = shape
 
     def node(op: str, inputs: list[str], out: str, **attributes: Any) -> onnx.NodeProto:
         return helper.make_node(op, inputs, [f"{name}.{out}"], **attributes)
 
     return [
-        node("ReduceMin", [x], "min", keepdims=0),
-        node("ReduceMax", [x], "max", keepdims=0),
+        node("Reshape", [x, f"int8.rows.{width_in}"], "rows"),
+        node("ReduceMin", [f"{name}.rows"], "min", axes=[1], keepdims=0),
+        node("ReduceMax", [f"{name}.rows"], "max", axes=[1], keepdims=0),
         node("Min", [f"{name}.min", "int8.zero"], "low"),  # the range always includes 0
         node("Max", [f"{name}.max", "int8.zero"], "high"),
         node("Sub", [f"{name}.high", f"{name}.low"], "range"),
         node("Div", [f"{name}.range", "int8.top"], "raw_scale"),
-        node("Max", [f"{name}.raw_scale", "int8.tiny"], "scale"),  # an all-zero input
-        node("Div", [f"{name}.low", f"{name}.scale"], "low_steps"),
-        node("Neg", [f"{name}.low_steps"], "zero_float"),
+        node("Max", [f"{name}.raw_scale", "int8.tiny"], "scale"),  # an all-zero token
+        node("Neg", [f"{name}.low"], "minus_low"),
+        node("Div", [f"{name}.minus_low", f"{name}.scale"], "zero_float"),
         node("Round", [f"{name}.zero_float"], "zero_rounded"),
         node("Clip", [f"{name}.zero_rounded", "int8.zero", "int8.top"], "zero_clipped"),
         node("Cast", [f"{name}.zero_clipped"], "zero", to=onnx.TensorProto.UINT8),
-        node("QuantizeLinear", [x, f"{name}.scale", f"{name}.zero"], "x"),
-        node("MatMulInteger", [f"{name}.x", f"{name}.weight", f"{name}.zero"], "sum"),
-        node("Cast", [f"{name}.sum"], "sum_float", to=onnx.TensorProto.FLOAT),
-        node("Mul", [f"{name}.scale", f"{name}.wscale"], "scales"),
-        helper.make_node("Mul", [f"{name}.sum_float", f"{name}.scales"], [output]),
+        node("QuantizeLinear", [f"{name}.rows", f"{name}.scale", f"{name}.zero"], "x", axis=0),
+        node("Unsqueeze", [f"{name}.scale", "int8.axis1"], "row_scales"),
+        helper.make_node(
+            "MatMulIntegerToFloat",
+            [f"{name}.x", f"{name}.weight", f"{name}.row_scales", f"{name}.wscale"],
+            [f"{name}.scaled"],
+            domain="com.microsoft",
+        ),
+        node("Mul", [f"{name}.zero_clipped", f"{name}.scale"], "zero_scaled"),
+        node("Unsqueeze", [f"{name}.zero_scaled", "int8.axis1"], "row_offsets"),
+        node("Mul", [f"{name}.row_offsets", f"{name}.colsums"], "offset"),
+        node("Sub", [f"{name}.scaled", f"{name}.offset"], "unbiased"),
+        # The bias is added here, not by MatMulIntegerToFloat: onnxruntime 1.32 adds it
+        # wrongly when A has one scale per row (seen: off by 0.17 x bias).
+        node("Add", [f"{name}.unbiased", bias], "flat")
+        if bias
+        else node("Identity", [f"{name}.unbiased"], "flat"),
+        node("Shape", [x], "shape"),
+        node("Slice", [f"{name}.shape", "int8.start", "int8.last"], "lead"),
+        node("Concat", [f"{name}.lead", f"int8.width.{width_out}"], "out_shape", axis=0),
+        helper.make_node("Reshape", [f"{name}.flat", f"{name}.out_shape"], [output]),
     ]
 
 

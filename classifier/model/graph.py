@@ -29,7 +29,7 @@ KEPT_IDS = "vocab.kept_ids"  # the tensor in WEIGHTS_FILE holding the kept base 
 PAD_ID = 1
 BASE_LAYERS = 12
 # Bump when the exported graph or its quantisation changes: cached graphs are then rebuilt.
-GRAPH_FORMAT = 2
+GRAPH_FORMAT = 3  # 3: activations rounded per token (2: per tensor)
 INPUTS = ("ids", "mask")
 OUTPUTS = ("fraud", "types")
 

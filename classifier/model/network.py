@@ -29,12 +29,14 @@ MAX_POSITIONS = 512
 
 # Dynamic int8 as the bot runs it (classifier/model/export.py) and training simulates it
 # (classifier/model/encoder.py): the input of every Linear is rounded to 7-bit unsigned
-# integers with a scale and zero point per tensor, its weights to symmetric 8-bit integers
-# with one scale per matrix (max |w| maps to 127.5, clipped to -128..127). This is torch's
-# dynamic int8 Linear (fbgemm with reduce_range), which the model was first trained and
-# measured with; 7-bit inputs also keep the uint8 x int8 kernels of CPUs without VNNI from
-# saturating their int16 sums (127 * 128 * 2 < 32767).
+# integers with a scale and zero point per token (each vector along the last axis), its
+# weights to symmetric 8-bit integers with one scale per matrix (max |w| maps to 127.5,
+# clipped to -128..127). Per token, a message's scores do not depend on the other messages
+# of its batch (with one range per tensor they moved by up to 0.69 in probability), and a
+# token's range is its own, not the widest of the batch. 7-bit inputs keep the uint8 x int8
+# kernels of CPUs without VNNI from saturating their int16 sums (127 * 128 * 2 < 32767).
 INT8_ACTIVATION_MAX = 127
+INT8_MIN_SCALE = 1e-8  # the scale of an all-zero vector
 INT8_WEIGHT_DIVISOR = 127.5
 
 

@@ -34,6 +34,7 @@ from classifier.model.prepare import inference_text
 
 __all__ = [
     "BUNDLED_DIR",
+    "MESSAGES_PER_CALL",
     "META_FILE",
     "TOKENIZER_FILE",
     "WEIGHTS_FILE",
@@ -46,11 +47,16 @@ BUNDLED_DIR = Path(__file__).resolve().parent / "weights"
 # Long messages are read in windows of max_length tokens; scams state their business early,
 # and this bounds the cost of one message.
 MAX_WINDOWS = 8
-# Windows per forward pass. Dynamic int8 makes probabilities depend on batch-mates (one input
-# scale per batch), so the fusion is fitted on valid scored in the batches the eval command
-# uses. Batches of 8 ran 10-40 % faster, but the fusion fitted on them did worse on valid
-# (fbs F1 0.934 vs 0.944): see docs/MODEL_CARD.md.
+# Windows per forward pass. The int8 graph rounds every token on its own range, so a
+# message's scores do not depend on its batch-mates (up to float summation order, ~1e-6):
+# the bot, scoring one message at a time, and the batched eval and fusion fit see the same
+# probabilities, and the batch size is a matter of speed alone.
 BATCH_SIZE = 32
+# Messages a batch job hands to the model per call (`scamcheck batch`, `eval`, the fusion fit
+# and `bench --model` all use it). Windows are sorted by length over the whole call, so a
+# larger call pads less: on VM B, calls of 256 messages ran the encoder 10-25 % faster than
+# calls of 64 (docs/MODEL_CARD.md).
+MESSAGES_PER_CALL = 256
 _BOS, _EOS = 0, 2
 
 

@@ -96,6 +96,7 @@ def fit_fusion_stage(
     two components' type distributions are weighed, on it."""
     from classifier.analyzer import Analyzer
     from classifier.model.bundle import ModelBundle
+    from classifier.model.textmodel import MESSAGES_PER_CALL
     from classifier.verdict import Submission
 
     started = time.monotonic()
@@ -108,8 +109,8 @@ def fit_fusion_stage(
     inputs: list[list[float]] = []
     floors: list[float] = []
     typed: list[tuple[TypeDistribution, TypeDistribution, str]] = []
-    for start in range(0, len(rows), 64):
-        chunk = rows[start : start + 64]
+    for start in range(0, len(rows), MESSAGES_PER_CALL):
+        chunk = rows[start : start + MESSAGES_PER_CALL]
         scored = bundle.components([str(row["text"]) for row in chunk])
         for row, (output, ngram) in zip(chunk, scored, strict=True):
             assert ngram is not None  # checked above
@@ -122,7 +123,7 @@ def fit_fusion_stage(
             )
             if expected is not None:
                 typed.append((output.type_probabilities, ngram_types, expected))
-        report("fusion: scoring valid", min(start + 64, len(rows)), len(rows))
+        report("fusion: scoring valid", min(start + MESSAGES_PER_CALL, len(rows)), len(rows))
     labels = [row["label"] == "fraud" for row in rows]
     fusion = fit_fusion(
         inputs,

@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli import main
 from bot.commands.bench_bot import run_bot_benchmark
+from bot.commands.bench_model import hundred_characters
 from bot.commands.evaluation import binary_metrics
 
 SCAM = "您好，我是公安局民警，您的账户涉嫌洗钱，请将资金转入安全账户配合调查"
@@ -137,6 +138,13 @@ def test_model_bench_prints_load_memory_latency_and_throughput(
     out = capsys.readouterr().out
     for expected in ("machine:", "model load", "resident memory", "p95", "messages/s", "int8"):
         assert expected in out
+
+
+def test_the_model_bench_cuts_distinct_hundred_character_messages() -> None:
+    texts = ["您的账户涉嫌洗钱，请将资金转入安全账户配合调查", "妈，我今晚回家吃饭"]
+    messages = hundred_characters(texts, cuts=3)
+    assert len(messages) == len(set(messages)) == 6  # copies would pad too well in a batch
+    assert {len(message) for message in messages} == {100}
 
 
 def test_bot_bench_prints_throughput_latency_and_memory() -> None:

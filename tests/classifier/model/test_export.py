@@ -112,3 +112,17 @@ def test_a_graph_that_cannot_be_built_is_one_clear_error(
     monkeypatch.setattr(export, "build_graphs", broken)
     with pytest.raises(ModelNotAvailableError, match="cannot build the encoder graph"):
         TextModel.load(BUNDLED_DIR, cache_dir=tmp_path)  # an empty cache: must build
+
+
+def test_the_int8_graph_scores_a_row_the_same_in_any_batch(tmp_path: Path) -> None:
+    torch.manual_seed(7)
+    network = InferenceEncoder(vocab_size=40, n_types=3, layers=2).eval()
+    export_onnx(network, tmp_path / "fp32.onnx")
+    quantise_onnx(tmp_path / "fp32.onnx", tmp_path / "int8.onnx")
+    graph = EncoderGraph(tmp_path / "int8.onnx")
+    row = [0, 4, 9, 12, 30, 7, 2]
+    alone = graph(*pad_batch([row]))[0][0]
+    # Batch-mates with far larger activations (long rows, other tokens) and padding.
+    mates = [[0, *range(3, 39), 2], [0, 38, 37, 36, 2], [0, 2]]
+    together = graph(*pad_batch([*mates, row]))[0][-1]
+    assert abs(alone - together) < 1e-5

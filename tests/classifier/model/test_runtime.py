@@ -40,15 +40,12 @@ def test_scores_are_probabilities_and_batches_match_single_messages(
     texts = [*EVERYDAY[:3], *CHAT_SCAMS]
     batch = bundle.score(texts)
     single = [bundle.score([text])[0] for text in texts]
-    assert [item.model for item in single] == [bundle.score([t])[0].model for t in texts]
-    differences = []
     for together, alone in zip(batch, single, strict=True):
         assert 0.0 <= together.model <= 1.0
         assert together.ngram == pytest.approx(alone.ngram, abs=1e-6)
-        differences.append(abs(together.model - alone.model))
-    # Dynamic int8 scales activations per batch, so batch-mates move a probability
-    # (docs/MODEL_CARD.md); one message alone, as the bot scores it, is deterministic.
-    assert sum(differences) / len(differences) < 0.08
+        # The int8 graph rounds each token on its own range: batch-mates (and the padding
+        # they bring) change nothing, so the eval scores what the bot scores alone.
+        assert together.model == pytest.approx(alone.model, abs=1e-5)
 
 
 def test_both_components_name_a_type_from_full_distributions(bundle: ModelBundle) -> None:
