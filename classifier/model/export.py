@@ -101,23 +101,16 @@ def quantise_onnx(source: Path, target: Path) -> None:
     per-token mode): a message's scores would depend on its batch-mates, and with
     full-range weights the int16 sums of AVX2 kernels saturate. Each MatMul becomes: the
     input as rows of tokens -> each token's range -> scale and zero point ->
-    QuantizeLinear along the rows -> MatMulIntegerToFloat (with the row scales and the
-    Linear's bias; it takes no per-row zero point) -> minus zero point x scales x the
-    weight's column sums -> the input's shape again.
+    QuantizeLinear along the rows -> MatMulIntegerToFloat with the row scales (it takes no
+    per-row zero point) -> minus zero point x scales x the weight's column sums -> the
+    input's shape again.
     """
     model = onnx.load(str(source))
     weights = {item.name: item for item in model.graph.initializer}
-    consumers: dict[str, list[onnx.NodeProto]] = {}
-    for node in model.graph.node:
-        for name in node.input:
-            consumers.setdefault(name, []).append(node)
     widths: set[int] = set()
     nodes: list[onnx.NodeProto] = []
     added: list[onnx.TensorProto] = []
-    folded: set[int] = set()  # ids of bias Add nodes taken into a quantised MatMul
     for index, node in enumerate(model.graph.node):
-        if id(node) in folded:
-            continue
         weight = _constant_weight(node, weights)
         if weight is None:
             nodes.append(node)
@@ -132,14 +125,10 @@ def quantise_onnx(source: Path, target: Path) -> None:
             numpy_helper.from_array(np.array([weight_scale], dtype=np.float32), f"{name}.wscale"),
             numpy_helper.from_array(column_sums.astype(np.float32), f"{name}.colsums"),
         ]
-        bias, output = _bias_of(node, weights, consumers)
-        if bias is not None and output is not None:  # MatMul + Add(bias): one node
-            folded.add(id(next(n for n in consumers[node.output[0]] if n.output[0] == output)))
-        elif node.op_type == "Gemm":  # a Linear on 2-d input, such as the heads
-            bias, output = node.input[2], node.output[0]
-        else:
-            output = node.output[0]
-        nodes += _dynamic_int8_matmul(name, node.input[0], output, bias, rounded.shape)
+        # A Gemm (a Linear on 2-d input, such as the heads) brings its bias; a MatMul's
+        # bias is the Add after it, which stays.
+        bias = node.input[2] if node.op_type == "Gemm" else None
+        nodes += _dynamic_int8_matmul(name, node.input[0], node.output[0], bias, rounded.shape)
     shared = [
         numpy_helper.from_array(np.array(value, dtype=np.float32), name)
         for name, value in (
@@ -167,23 +156,6 @@ def quantise_onnx(source: Path, target: Path) -> None:
     model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     onnx.checker.check_model(model)
     onnx.save(model, str(target))
-
-
-def _bias_of(
-    node: onnx.NodeProto,
-    weights: dict[str, onnx.TensorProto],
-    consumers: dict[str, list[onnx.NodeProto]],
-) -> tuple[str | None, str | None]:
-    """(bias, output) of the Add that alone follows a MatMul and adds a constant vector (a
-    Linear on 3-d input, as the exporter writes it); (None, None) otherwise."""
-    following = consumers.get(node.output[0], [])
-    if node.op_type != "MatMul" or len(following) != 1 or following[0].op_type != "Add":
-        return None, None
-    add = following[0]
-    others = [name for name in add.input if name != node.output[0]]
-    if len(others) == 1 and others[0] in weights and len(weights[others[0]].dims) == 1:
-        return others[0], add.output[0]
-    return None, None
 
 
 def _dynamic_int8_matmul(
