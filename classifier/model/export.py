@@ -170,7 +170,7 @@ def _dynamic_int8_matmul(
     def node(op: str, inputs: list[str], out: str, **attributes: Any) -> onnx.NodeProto:
         return helper.make_node(op, inputs, [f"{name}.{out}"], **attributes)
 
-    return [
+    rounded = [
         node("Reshape", [x, f"int8.rows.{width_in}"], "rows"),
         node("ReduceMin", [f"{name}.rows"], "min", axes=[1], keepdims=0),
         node("ReduceMax", [f"{name}.rows"], "max", axes=[1], keepdims=0),
@@ -195,16 +195,20 @@ def _dynamic_int8_matmul(
         node("Mul", [f"{name}.zero_clipped", f"{name}.scale"], "zero_scaled"),
         node("Unsqueeze", [f"{name}.zero_scaled", "int8.axis1"], "row_offsets"),
         node("Mul", [f"{name}.row_offsets", f"{name}.colsums"], "offset"),
-        node("Sub", [f"{name}.scaled", f"{name}.offset"], "unbiased"),
-        # The bias is added here, not by MatMulIntegerToFloat: onnxruntime 1.32 adds it
-        # wrongly when A has one scale per row (seen: off by 0.17 x bias).
-        node("Add", [f"{name}.unbiased", bias], "flat")
-        if bias
-        else node("Identity", [f"{name}.unbiased"], "flat"),
+        node("Sub", [f"{name}.scaled", f"{name}.offset"], "flat"),
+    ]
+    flat = f"{name}.flat"
+    if bias:
+        # Added here, not by MatMulIntegerToFloat: onnxruntime 1.32 adds a bias wrongly
+        # when A has one scale per row (seen: off by 0.17 x bias).
+        rounded.append(node("Add", [flat, bias], "biased"))
+        flat = f"{name}.biased"
+    return [
+        *rounded,
         node("Shape", [x], "shape"),
         node("Slice", [f"{name}.shape", "int8.start", "int8.last"], "lead"),
         node("Concat", [f"{name}.lead", f"int8.width.{width_out}"], "out_shape", axis=0),
-        helper.make_node("Reshape", [f"{name}.flat", f"{name}.out_shape"], [output]),
+        helper.make_node("Reshape", [flat, f"{name}.out_shape"], [output]),
     ]
 
 
