@@ -70,6 +70,9 @@ class TrainConfig(_Strict):
 
     seed: int = 13
     data_dir: Path = Path("../shared/data")
+    # Synthetic service notifications per class added to both components' training texts
+    # (classifier/model/notifications.py); 0 = none, as before 2026-12-03.
+    notifications: int = Field(default=0, ge=0)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
     fusion: FusionConfig = FusionConfig()

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from classifier.model.notifications import synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
+from knowledge import load_knowledge
 from knowledge.errors import ScamCheckError
 
 DATA_FILES = (
@@ -138,3 +140,18 @@ def chat_mixed(
     normal = [row for row in rows if row["label"] == "normal" and row["file"] != CHAT_FILE]
     picked = rng.sample(fraud, min(count, len(fraud))) + rng.sample(normal, min(count, len(normal)))
     return [to_example(row, rng, embed_in_chat(str(row["text"]), dialogues, rng)) for row in picked]
+
+
+def notification_examples(count: int, rng: random.Random) -> list[Example]:
+    """``count`` genuine and ``count`` fake service notifications in the model's form
+    (classifier/model/notifications.py says why training needs them)."""
+    return [
+        Example(
+            text=model_text(item.text),
+            fraud=item.fraud,
+            type_label=item.type_label,
+            file="synthetic_notifications",
+            group=f"notification-{index}",
+        )
+        for index, item in enumerate(synthetic_notifications(count, load_knowledge(), rng))
+    ]

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from classifier.model.config import TrainConfig
-from classifier.model.dataset import DATA_FILES, DataError, load_split, to_example
+from classifier.model.dataset import (
+    DATA_FILES,
+    DataError,
+    load_split,
+    notification_examples,
+    to_example,
+)
 from classifier.model.fusion import (
     TypeDistribution,
     choose_type_weight,
@@ -68,11 +74,14 @@ def _rows(config: TrainConfig, split: str, limit: int | None, seed: int) -> list
 
 
 def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageResult:
-    """Fit the character n-gram model on the train split (model-form text)."""
+    """Fit the character n-gram model on the train split (model-form text) and the
+    synthetic notifications."""
     started = time.monotonic()
     rng = random.Random(config.seed)
     rows = _rows(config, "train", limit, config.seed)
     examples = [to_example(row, rng) for row in rows]
+    notices = config.notifications if limit is None else min(config.notifications, limit // 4)
+    examples += notification_examples(notices, rng)
     type_key = _type_keys()
     model = NgramModel.fit(
         [e.text for e in examples],

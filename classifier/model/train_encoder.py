@@ -30,6 +30,7 @@ from classifier.model.dataset import (
     chat_mixed,
     chat_turns,
     load_split,
+    notification_examples,
     to_example,
 )
 from classifier.model.encoder import ScamEncoder, simulate_int8
@@ -80,7 +81,8 @@ def _limit(
 def training_examples(
     config: TrainConfig, rng: random.Random, limit: int | None
 ) -> tuple[list[Example], list[Example], list[str]]:
-    """Train (capped groups + chat-mixed) and valid examples, and every text for the vocabulary."""
+    """Train (capped groups + chat-mixed + synthetic notifications) and valid examples, and
+    every text for the vocabulary."""
     data_dir = config.resolved_data_dir()
     train_rows = _limit(load_split(data_dir, "train"), limit, rng)
     valid_rows = _limit(load_split(data_dir, "valid"), limit, rng)
@@ -90,6 +92,8 @@ def training_examples(
     train = [to_example(row, rng) for row in capped]
     if dialogues and mix:
         train += chat_mixed(capped, dialogues, mix, rng)
+    notices = config.notifications if limit is None else min(config.notifications, limit // 4)
+    train += notification_examples(notices, rng)
     valid = [to_example(row, rng) for row in valid_rows]
     vocabulary_texts = [example.text for example in train + valid]
     if limit is None:

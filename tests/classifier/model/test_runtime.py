@@ -25,12 +25,18 @@ EVERYDAY = [
     "奶奶生日那天我们订了饭店，晚上六点，大家记得准时到。",
     "你上次说的那家面馆我去吃了，确实好吃，下次一起去。",
     "【中国电信】您的宽带将于12月1日到期，续费请到营业厅或通过官方APP办理。",
+    # One-time codes: the labelled data has almost none that are genuine, and before the
+    # synthetic notifications (classifier/model/notifications.py) the first was high risk.
+    "【中国银行】您的验证码是204981，用于手机银行登录，5分钟内有效。工作人员不会向您索取，请勿泄露。",
+    "【交通银行】您正在进行网上银行身份核实，手机动态密码：583920，密码序号12，请勿泄露。谨防诈骗！",
 ]
 
-# Scams as they arrive in a chat: paraphrased, conversational, between ordinary turns.
+# Scams as they arrive in a chat: paraphrased, conversational, between ordinary turns; and
+# a code request in a genuine notification's voice.
 CHAT_SCAMS = [
     "在吗？\n我是你表哥，换了新号码。\n我这边出了点急事，你能不能先借我三万块，转到我朋友的卡上，明天就还你，别跟家里人说。",
     "您好，这里是市医保局，您的医保卡被人冒用涉嫌骗保，现在转接公安民警给您做笔录，请不要挂断电话，也不要告诉家人。",
+    "【中国银行】您的验证码是204981。您好，我是中行客服，您的账户需要升级，请把这个验证码回复给我完成验证。",
 ]
 
 
@@ -76,7 +82,7 @@ def test_async_scoring_runs_off_the_event_loop(bundle: ModelBundle) -> None:
 
 
 def test_verdicts_carry_every_component_and_model_evidence(fused: Analyzer) -> None:
-    verdict = fused.analyze_offline(Submission(text=CHAT_SCAMS[-1]))
+    verdict = fused.analyze_offline(Submission(text=CHAT_SCAMS[1]))
     assert set(verdict.components) >= {"rules", "model", "ngram", "fused"}
     assert verdict.components["fused"] == verdict.score
     # Decisive rules are a floor: lukewarm models never talk a verdict below them.
