@@ -12,7 +12,12 @@ from classifier.domains import DomainChecker
 from classifier.entities import Entity, EntityKind
 from classifier.extract import extract
 from classifier.links import LinkInspector, TextScore, link_evidence
-from classifier.lookups import Blocklist, blocklist_evidence, entity_evidence
+from classifier.lookups import (
+    Blocklist,
+    blocklist_evidence,
+    callback_evidence,
+    entity_evidence,
+)
 from classifier.model.fusion import Fusion, features
 from classifier.normalize import NormalizedText, normalize
 from classifier.payments import payment_request
@@ -99,8 +104,16 @@ class Analyzer:
         """The rule score and the indicator score of a submission (no injected lookups):
         the non-model inputs of the fusion, for fitting it."""
         prepared = self._prepare(submission)
-        indicators = entity_evidence(prepared.entities, self._domains, self.knowledge.organisations)
+        indicators = self._indicator_evidence(prepared)
         return score_hits(prepared.hits).score, noisy_or([item.weight for item in indicators])
+
+    def _indicator_evidence(self, prepared: _Prepared) -> list[Evidence]:
+        """What the extracted indicators say by themselves (no injected lookups)."""
+        organisations = self.knowledge.organisations
+        return [
+            *entity_evidence(prepared.entities, self._domains, organisations),
+            *callback_evidence(prepared.norm.text, prepared.entities, organisations),
+        ]
 
     async def _model_scores(self, prepared: Sequence[_Prepared]) -> Sequence[ModelScores | None]:
         if self.model is None:
@@ -145,10 +158,7 @@ class Analyzer:
         norm = prepared.norm
         rule_score = score_hits(prepared.hits)
         evidence = [_rule_evidence(hit, norm) for hit in prepared.hits]
-        indicator_evidence = [
-            *entity_evidence(prepared.entities, self._domains, self.knowledge.organisations),
-            *lookups,
-        ]
+        indicator_evidence = [*self._indicator_evidence(prepared), *lookups]
         evidence.extend(indicator_evidence)
         # Indicators (a reported account, a fake bank domain) are facts about the message:
         # benign wording does not soften them, so they join after the rules' damping.

@@ -8,6 +8,7 @@ aborts the analysis.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -171,6 +172,76 @@ def entity_evidence(
                 weight, text, fraud_type = describe_domain(result, organisations)
                 item = _entity_evidence(entity, weight, text, f"domain:{result.finding.value}")
                 evidence.append(replace(item, fraud_type=fraud_type))
+    return evidence
+
+
+# A sender tag: 【中国银行】 at the very start or end of a message, as Chinese SMS are signed.
+_SENDER_TAG = re.compile(r"^\s*【([^】]{2,24})】|【([^】]{2,24})】\s*$")
+# Institutions whose notifications only ever give their own numbers to call (couriers and
+# shops do give a courier's or seller's mobile, so they are not checked).
+_CALLBACK_TYPES = {
+    "bank": "phishing_bank",
+    "payment": "fake_customer_service",
+    "telecom": "fake_customer_service",
+    "insurance": "fake_customer_service",
+    "securities": "fake_customer_service",
+    "government": "fake_customer_service",
+    "police": "impersonate_police",
+}
+# Numbers anyone can get; 95xxx / 96xxx short codes are assigned to institutions only.
+_CALLBACK_CATEGORIES = frozenset(
+    {"mobile", "virtual_operator", "service_400_800", "landline", "foreign"}
+)
+_CALLBACK_WEIGHT = 0.55
+
+
+def sender_organisation(
+    text: str, organisations: Mapping[str, Organisation]
+) -> Organisation | None:
+    """The organisation a message's sender tag names (None without a tag or a match)."""
+    match = _SENDER_TAG.search(text)
+    if match is None:
+        return None
+    tag = (match.group(1) or match.group(2)).lower()
+    for org in organisations.values():
+        names = (org.name, *(token for token in org.brand_tokens if not token.isascii()))
+        if any(name in tag for name in names):
+            return org
+    return None
+
+
+def _dialled(number: str) -> str:
+    """A phone number as dialled inside China: digits only, no 86 prefix, no trunk 0."""
+    digits = "".join(char for char in number if char.isdigit())
+    if digits.startswith("86") and len(digits) > 11:
+        digits = digits[2:]
+    return digits.lstrip("0")
+
+
+def callback_evidence(
+    text: str, entities: Sequence[Entity], organisations: Mapping[str, Organisation]
+) -> list[Evidence]:
+    """A message signed as a bank, payment service, carrier or authority that gives a
+    number which is not one of that organisation's official numbers: the classic fake
+    charge notice ("…境外消费9,800元，如非本人操作请致电400-…")."""
+    org = sender_organisation(text, organisations)
+    if org is None or org.kind not in _CALLBACK_TYPES or not org.phones:
+        return []
+    official = {_dialled(phone) for phone in org.phones}
+    shown = "、".join(org.phones)
+    evidence: list[Evidence] = []
+    for entity in entities:
+        if (
+            entity.kind is EntityKind.PHONE
+            and entity.attrs.get("category") in _CALLBACK_CATEGORIES
+            and _dialled(entity.value) not in official
+        ):
+            text_ = (
+                f"消息署名是{org.name}，留的电话却不是它的官方号码（{shown}）："
+                "不要拨打消息里的号码，自己拨打官方号码核实。"
+            )
+            item = _entity_evidence(entity, _CALLBACK_WEIGHT, text_, "phone:not_official")
+            evidence.append(replace(item, fraud_type=_CALLBACK_TYPES[org.kind]))
     return evidence
 
 

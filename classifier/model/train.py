@@ -94,7 +94,9 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     model.save(out_dir / NGRAM_FILE)
     size = (out_dir / NGRAM_FILE).stat().st_size / 1e6
     return StageResult(
-        "ngram", time.monotonic() - started, f"{len(rows)} rows, {size:.1f} MB written"
+        "ngram",
+        time.monotonic() - started,
+        f"{len(rows)} rows + {2 * notices} notifications, {size:.1f} MB written",
     )
 
 

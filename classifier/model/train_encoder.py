@@ -336,6 +336,7 @@ def _meta(
             "train_examples": train_examples,
             "config": settings.model_dump(),
             "files": list(DATA_FILES),
+            "notifications": config.notifications,
         },
     }
 

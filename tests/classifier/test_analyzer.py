@@ -183,3 +183,33 @@ def test_verdict_json_has_the_documented_keys() -> None:
     assert {"evidence", "entities", "advice", "components"} <= set(data)
     assert set(data["components"]) >= {"rules", "model", "fused"}
     assert data["components"]["model"] is None
+
+
+CHARGE_NOTICE = (
+    "【中国银行】您尾号1234的账户于12月3日在境外消费9,800.00元，如非本人操作，请致电{}。"
+)
+
+
+def _not_official(text: str) -> list[str]:
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    return [item.quote or "" for item in verdict.evidence if item.source == "phone:not_official"]
+
+
+def test_a_signed_notice_with_someone_elses_number_is_flagged() -> None:
+    text = CHARGE_NOTICE.format("4008-123-456")
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    assert verdict.risk in (RiskLevel.MEDIUM, RiskLevel.HIGH)
+    assert _not_official(text) == ["4008123456"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CHARGE_NOTICE.format("95566"),  # the bank's own number
+        # Couriers do give the courier's mobile.
+        "【顺丰速运】您的快件已由快递员李师傅（电话13912345678）派送，请保持电话畅通。",
+        "中国银行的朋友说有问题可以打他手机13912345678。",  # no sender tag: not a notification
+    ],
+)
+def test_official_numbers_couriers_and_untagged_messages_are_not(text: str) -> None:
+    assert _not_official(text) == []
