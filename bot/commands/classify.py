@@ -312,6 +312,11 @@ def _baseline(
 
     rows = [row for stem in datasets for row in training[stem]]
     if not any(row["label"] == "fraud" for row in rows):
+        print(
+            "no baseline: these files have no train rows with fraud to fit it on "
+            "(evaluate them together with the labelled data, e.g. ../shared/data/*.jsonl)",
+            file=sys.stderr,
+        )
         return None
     print(f"fitting the baseline on {len(rows)} train rows…", file=sys.stderr)
     model = Baseline.fit(rows, lambda row: expected_type(row, analyzer))
