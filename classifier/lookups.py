@@ -228,7 +228,10 @@ def callback_evidence(
     if org is None or org.kind not in _CALLBACK_TYPES or not org.phones:
         return []
     official = {_dialled(phone) for phone in org.phones}
-    shown = "、".join(org.phones)
+    explanation = (
+        f"消息署名是{org.name}，留的电话却不是它的官方号码（{'、'.join(org.phones)}）："
+        "不要拨打消息里的号码，自己拨打官方号码核实。"
+    )
     evidence: list[Evidence] = []
     for entity in entities:
         if (
@@ -236,11 +239,7 @@ def callback_evidence(
             and entity.attrs.get("category") in _CALLBACK_CATEGORIES
             and _dialled(entity.value) not in official
         ):
-            text_ = (
-                f"消息署名是{org.name}，留的电话却不是它的官方号码（{shown}）："
-                "不要拨打消息里的号码，自己拨打官方号码核实。"
-            )
-            item = _entity_evidence(entity, _CALLBACK_WEIGHT, text_, "phone:not_official")
+            item = _entity_evidence(entity, _CALLBACK_WEIGHT, explanation, "phone:not_official")
             evidence.append(replace(item, fraud_type=_CALLBACK_TYPES[org.kind]))
     return evidence
 

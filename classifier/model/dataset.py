@@ -142,9 +142,14 @@ def chat_mixed(
     return [to_example(row, rng, embed_in_chat(str(row["text"]), dialogues, rng)) for row in picked]
 
 
-def notification_examples(count: int, rng: random.Random) -> list[Example]:
+def notification_examples(
+    count: int, rng: random.Random, *, limit: int | None = None
+) -> list[Example]:
     """``count`` genuine and ``count`` fake service notifications in the model's form
-    (classifier/model/notifications.py says why training needs them)."""
+    (classifier/model/notifications.py says why training needs them); with ``limit`` (a
+    smoke run's rows per file) at most ``limit // 4`` of each."""
+    if limit is not None:
+        count = min(count, limit // 4)
     return [
         Example(
             text=model_text(item.text),

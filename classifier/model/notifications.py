@@ -11,7 +11,8 @@ real notice never does: send you to a link to log in or "upgrade", ask you to pa
 on, charge a fee, or move you to a QQ / WeChat "agent".
 
 Hand-written templates (this project's own text): no library generates Chinese service
-notifications. The sender names and hotlines come from knowledge/official.yaml.
+notifications. The sender names and hotlines come from knowledge/official.yaml, so an edit
+there changes what a retrain sees (the same file and seed give the same texts).
 """
 
 from __future__ import annotations
@@ -29,61 +30,61 @@ _REFUND: Final = "冒充客服退款"
 _LOAN: Final = "虚假贷款"
 
 # Sender groups: which templates fit which kind of organisation in knowledge/official.yaml.
+_BANK, _COURIER, _SERVICE = "bank", "courier", "service"
 _GROUPS: Final = {
-    "bank": "bank",
-    "courier": "courier",
-    "payment": "service",
-    "platform": "service",
-    "telecom": "service",
-    "transport": "service",
+    "bank": _BANK,
+    "courier": _COURIER,
+    "payment": _SERVICE,
+    "platform": _SERVICE,
+    "telecom": _SERVICE,
+    "transport": _SERVICE,
 }
-BANK, COURIER, SERVICE = "bank", "courier", "service"
-_ANY_SERVICE: Final = frozenset({COURIER, SERVICE})
+_ANY_SERVICE: Final = frozenset({_COURIER, _SERVICE})
 
 # Genuine notices: (sender groups, template). {org}: the sender; {hotline}: its official number.
 _GENUINE: Final = (
     (
-        {BANK},
+        {_BANK},
         "【{org}】您的验证码为{code}，您正在进行{action}，{minutes}分钟内有效，请勿泄露给他人。"
         "如非本人操作，请致电{hotline}。",
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】验证码：{code}。您正在{action}，切勿将验证码告知任何人，包括自称银行工作人员的人。",
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】{code}（动态密码），用于{action}，{minutes}分钟内有效。工作人员不会向您索取，请勿泄露。",
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】您正在进行{action}，手机动态密码{code}，密码序号{seq}，请勿泄露，谨防诈骗。",
     ),
     (
-        {BANK},
+        {_BANK},
         "{code}是您本次{action}的短信验证码，{minutes}分钟内有效。如非本人操作请忽略。【{org}】",
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】尊敬的客户，您本次{action}的校验码为{code}，有效期{minutes}分钟。"
         "为保障资金安全，请勿向任何人提供。",
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】您尾号{tail}的{card}于{date}{time}{movement}人民币{amount}元，余额{balance}元。",
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】您尾号{tail}的信用卡本期账单{amount}元，最低还款额{small}元，到期还款日{date}。"
         "可通过手机银行还款，详询{hotline}。",
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】您的账户于{date}{time}在新设备登录手机银行，如非本人操作，请立即致电{hotline}。",
     ),
-    ({BANK}, "【{org}】您已成功向{name}转账{amount}元，手续费0.00元。如有疑问请拨打{hotline}。"),
+    ({_BANK}, "【{org}】您已成功向{name}转账{amount}元，手续费0.00元。如有疑问请拨打{hotline}。"),
     (
-        {BANK},
+        {_BANK},
         "【{org}】您尾号{tail}的借记卡将于{date}到期，请携带身份证到任一网点办理换卡，详询{hotline}。",
     ),
     (
@@ -95,77 +96,77 @@ _GENUINE: Final = (
         "【{org}】您的验证码是{code}，请在页面中输入完成验证。如非本人操作，请忽略本短信。",
     ),
     (
-        {COURIER},
+        {_COURIER},
         "【{org}】您的包裹已到{place}驿站，取件码{code}，请于今天{time}前取件，如有疑问联系{hotline}。",
     ),
     (
-        {COURIER},
+        {_COURIER},
         "【{org}】您的快件{waybill}正在派送中，快递员{name}，电话{mobile}，请保持电话畅通。",
     ),
-    ({COURIER}, "【{org}】您购买的商品已发货，运单号{waybill}，可在APP订单详情中查看物流。"),
+    ({_COURIER}, "【{org}】您购买的商品已发货，运单号{waybill}，可在APP订单详情中查看物流。"),
     (
-        {SERVICE},
+        {_SERVICE},
         "【{org}】尊敬的客户，您{month}月账单{amount}元，账户余额{balance}元，详情可登录官方APP查询。",
     ),
-    ({SERVICE}, "【{org}】您已成功支付{amount}元，交易单号{waybill}，如有疑问请拨打{hotline}。"),
-    ({SERVICE}, "【{org}】您的退款{amount}元已原路退回，预计1至3个工作日到账，请注意查收。"),
+    ({_SERVICE}, "【{org}】您已成功支付{amount}元，交易单号{waybill}，如有疑问请拨打{hotline}。"),
+    ({_SERVICE}, "【{org}】您的退款{amount}元已原路退回，预计1至3个工作日到账，请注意查收。"),
     (
-        {SERVICE},
+        {_SERVICE},
         "【{org}】您的账号于{date}{time}在新设备登录，如非本人操作，请及时在APP内修改密码。",
     ),
 )
 # Fake notices in the same voice: (sender groups, template, data label).
 _FAKE: Final = (
     (
-        {BANK},
+        {_BANK},
         "【{org}】您的{device}将于今日过期，请登录{url}进行升级，逾期将影响正常使用。",
         _BANK_PHISHING,
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】尊敬的客户，您的积分{points}可兑换现金{amount}元，今日到期清零，请登录{url}兑换。",
         _BANK_PHISHING,
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】您的账户存在异常交易已被冻结，请点击{url}完成身份验证解冻，逾期将注销账户。",
         _BANK_PHISHING,
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】您的信用卡额度可提升至{amount}元，请回复卡号、有效期和收到的验证码即可办理。",
         _BANK_PHISHING,
     ),
     (
-        {BANK, SERVICE},
+        {_BANK, _SERVICE},
         "【{org}】您的验证码为{code}。我是{org}客服专员，为给您办理退款，请把收到的验证码发给我。",
         _REFUND,
     ),
     (
-        {BANK, SERVICE},
+        {_BANK, _SERVICE},
         "【{org}】您尾号{tail}的账户将于今日扣除会员年费{small}元，如需取消请联系客服{mobile}，"
         "否则每年自动扣费。",
         _REFUND,
     ),
     (
-        {BANK},
+        {_BANK},
         "【{org}】您的贷款{amount}元已审批通过，因银行卡号填写错误资金被冻结，"
         "请缴纳解冻费{small}元后放款。",
         _LOAN,
     ),
     (
-        {COURIER},
+        {_COURIER},
         "【{org}】您的包裹因地址不详无法派送，请在{url}重新填写地址并支付{small}元补运费。",
         _PLATFORM_PHISHING,
     ),
     (
-        {COURIER},
+        {_COURIER},
         "【{org}】您的快件在运输中丢失，我司将赔付{amount}元，请添加理赔专员QQ{qq}，"
         "并按提示开通备用金账户。",
         _REFUND,
     ),
     (
-        {SERVICE},
+        {_SERVICE},
         "【{org}】尊敬的用户，您的积分即将清零，可兑换{amount}元现金红包，请登录{url}填写银行卡信息领取。",
         _PLATFORM_PHISHING,
     ),
@@ -175,12 +176,12 @@ _FAKE: Final = (
         _REFUND,
     ),
     (
-        {SERVICE},
+        {_SERVICE},
         "【{org}】您开通的百万保障服务即将扣费{small}元/月，如非本人操作请立即致电{mobile}关闭。",
         _REFUND,
     ),
     (
-        {SERVICE},
+        {_SERVICE},
         "【{org}】您的账号存在违规行为将被冻结，请在24小时内登录{url}进行实名认证。",
         _PLATFORM_PHISHING,
     ),
@@ -254,7 +255,7 @@ def synthetic_notifications(
     """``count`` genuine and ``count`` fake notifications, from the banks (half of them) and
     the couriers, payment, platform, telecom and transport services (the other half) of
     the knowledge base."""
-    senders: dict[str, list[tuple[str, str, str]]] = {BANK: [], COURIER: [], SERVICE: []}
+    senders: dict[str, list[tuple[str, str, str]]] = {_BANK: [], _COURIER: [], _SERVICE: []}
     for org in knowledge.organisations.values():
         group = _GROUPS.get(org.kind)
         if group and org.phones:
@@ -263,7 +264,7 @@ def synthetic_notifications(
     result: list[Notification] = []
     for index in range(2 * count):
         fraud = index % 2 == 1
-        group = BANK if (index // 2) % 2 == 0 else rng.choice([COURIER, SERVICE])
+        group = _BANK if (index // 2) % 2 == 0 else rng.choice([_COURIER, _SERVICE])
         name, brand, hotline = rng.choice(senders[group])
         slots = _slots(rng, name, hotline, brand)
         if fraud:

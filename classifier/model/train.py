@@ -80,8 +80,8 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     rng = random.Random(config.seed)
     rows = _rows(config, "train", limit, config.seed)
     examples = [to_example(row, rng) for row in rows]
-    notices = config.notifications if limit is None else min(config.notifications, limit // 4)
-    examples += notification_examples(notices, rng)
+    notices = notification_examples(config.notifications, rng, limit=limit)
+    examples += notices
     type_key = _type_keys()
     model = NgramModel.fit(
         [e.text for e in examples],
@@ -96,7 +96,7 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     return StageResult(
         "ngram",
         time.monotonic() - started,
-        f"{len(rows)} rows + {2 * notices} notifications, {size:.1f} MB written",
+        f"{len(rows)} rows + {len(notices)} notifications, {size:.1f} MB written",
     )
 
 

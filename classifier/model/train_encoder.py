@@ -92,8 +92,7 @@ def training_examples(
     train = [to_example(row, rng) for row in capped]
     if dialogues and mix:
         train += chat_mixed(capped, dialogues, mix, rng)
-    notices = config.notifications if limit is None else min(config.notifications, limit // 4)
-    train += notification_examples(notices, rng)
+    train += notification_examples(config.notifications, rng, limit=limit)
     valid = [to_example(row, rng) for row in valid_rows]
     vocabulary_texts = [example.text for example in train + valid]
     if limit is None:
