@@ -25,6 +25,10 @@ HEADLINES: dict[RiskLevel, str] = {
 
 REPORT_LINE = "举报/求助：110 报警 · 96110 反诈专线 · 12321 举报垃圾信息 · 国家反诈中心APP"
 SAFE_TIP = "提醒：只要对方让你转账、给验证码或下载陌生APP，就先停下来核实。"
+# For a calm verdict on a one-time-code SMS (benign.code_notice in knowledge/common.yaml):
+# people forward these asking whether to pass the code on.
+CODE_TIP = "这是验证码短信：验证码只给自己用。任何人向你要——哪怕自称银行、客服或警察——都是诈骗。"
+CODE_NOTICE = "rule:benign.code_notice"
 MAX_FLAGS = 4
 MAX_ADVICE = 3
 MAIN_BUDGET = 600
@@ -100,7 +104,8 @@ def render_verdict(
     head = [plain(HEADLINES[verdict.risk])]
     head.extend(plain(line) for line in (origin_line(origin), *notes) if line)
     if verdict.risk in (RiskLevel.SAFE, RiskLevel.LOW) and not verdict.fraud_type_name:
-        return "\n".join([*head, plain(SAFE_TIP)])
+        code_notice = any(item.source == CODE_NOTICE for item in verdict.evidence)
+        return "\n".join([*head, plain(CODE_TIP if code_notice else SAFE_TIP)])
     if verdict.fraud_type_name:
         head.append(f"类型：{plain(verdict.fraud_type_name)}")
     if already_paid(verdict):

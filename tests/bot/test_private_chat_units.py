@@ -15,7 +15,7 @@ from bot.htmltext import cut, defang, fit_lines, utf16_len, visible_length
 from bot.keyboards import data, verdict_keyboard
 from bot.paid import bank_in, render_paid
 from bot.ratelimit import UserRateLimiter
-from bot.render import HEADLINES, red_flags, render_verdict
+from bot.render import CODE_TIP, HEADLINES, SAFE_TIP, red_flags, render_verdict
 from bot.reporting import what_is_reported
 from bot.runtime import UserLocks
 from bot.script import localise, prefers_traditional
@@ -99,6 +99,14 @@ def test_model_probabilities_are_details_not_red_flags(analyzer: Analyzer) -> No
     with_model = dataclasses.replace(verdict, evidence=[model, *verdict.evidence])
     assert red_flags(with_model) == red_flags(verdict)
     assert "99%" not in render_verdict(with_model, analyzer.knowledge)
+
+
+def test_a_calm_one_time_code_sms_gets_the_code_tip(analyzer: Analyzer) -> None:
+    code_sms = "【中国银行】您的验证码是204981，用于手机银行登录，5分钟内有效。请勿泄露。"
+    rendered = render_verdict(_verdict(analyzer, code_sms), analyzer.knowledge)
+    assert rendered.splitlines()[-1] == CODE_TIP
+    family = render_verdict(_verdict(analyzer, "妈，我今晚回家吃饭"), analyzer.knowledge)
+    assert family.splitlines()[-1] == SAFE_TIP
 
 
 def test_payment_warning_is_shown_when_present(analyzer: Analyzer) -> None:
