@@ -29,6 +29,9 @@ SAFE_TIP = "提醒：只要对方让你转账、给验证码或下载陌生APP�
 # people forward these asking whether to pass the code on.
 CODE_TIP = "这是验证码短信：验证码只给自己用。任何人向你要——哪怕自称银行、客服或警察——都是诈骗。"
 CODE_NOTICE = "rule:benign.code_notice"
+# On a low verdict without a fraud type, red flags at least this strong are still shown
+# (an unofficial number in a bank's notice); weaker words alone stay behind "为什么？".
+CALM_FLAG_WEIGHT = 0.25
 MAX_FLAGS = 4
 MAX_ADVICE = 3
 MAIN_BUDGET = 600
@@ -53,8 +56,9 @@ def payment_warning(verdict: Verdict) -> str | None:
     return str(warning) if warning else None
 
 
-def red_flags(verdict: Verdict) -> list[tuple[str | None, str]]:
-    """(quote, explanation) of the evidence that raised the risk, strongest first.
+def red_flags(verdict: Verdict, min_weight: float = 0.0) -> list[tuple[str | None, str]]:
+    """(quote, explanation) of the evidence that raised the risk (weight at least
+    ``min_weight``, always above 0), strongest first.
 
     Each quote and each explanation appears once: three rules firing on the same words
     are one red flag to a reader. The models' probabilities are not red flags a resident
@@ -63,7 +67,9 @@ def red_flags(verdict: Verdict) -> list[tuple[str | None, str]]:
     seen: set[str] = set()
     flags: list[tuple[str | None, str]] = []
     for item in verdict.evidence:
-        if item.weight <= 0 or item.kind in (EvidenceKind.BENIGN, EvidenceKind.MODEL):
+        if item.weight <= 0 or item.weight < min_weight:
+            continue
+        if item.kind in (EvidenceKind.BENIGN, EvidenceKind.MODEL):
             continue
         if not item.explanation:
             continue
@@ -103,7 +109,9 @@ def render_verdict(
 
     head = [plain(HEADLINES[verdict.risk])]
     head.extend(plain(line) for line in (origin_line(origin), *notes) if line)
-    if verdict.risk in (RiskLevel.SAFE, RiskLevel.LOW) and not verdict.fraud_type_name:
+    calm = verdict.risk in (RiskLevel.SAFE, RiskLevel.LOW) and not verdict.fraud_type_name
+    min_weight = CALM_FLAG_WEIGHT if calm else 0.0
+    if calm and (verdict.risk is RiskLevel.SAFE or not red_flags(verdict, min_weight)):
         code_notice = any(item.source == CODE_NOTICE for item in verdict.evidence)
         return "\n".join([*head, plain(CODE_TIP if code_notice else SAFE_TIP)])
     if verdict.fraud_type_name:
@@ -115,7 +123,7 @@ def render_verdict(
     flags = [
         f"• {bold(cut(defang(quote), QUOTE_LIMIT)) + '——' if quote else ''}"
         f"{plain(defang(explanation))}"
-        for quote, explanation in red_flags(verdict)[:MAX_FLAGS]
+        for quote, explanation in red_flags(verdict, min_weight)[:MAX_FLAGS]
     ]
     advice = [
         f"• {plain(knowledge.advice[key].text)}"

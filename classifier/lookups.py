@@ -188,11 +188,18 @@ _CALLBACK_TYPES = {
     "government": "fake_customer_service",
     "police": "impersonate_police",
 }
-# Numbers anyone can get; 95xxx / 96xxx short codes are assigned to institutions only.
-_CALLBACK_CATEGORIES = frozenset(
-    {"mobile", "virtual_operator", "service_400_800", "landline", "foreign"}
-)
-_CALLBACK_WEIGHT = 0.55
+# How suspicious a number outside the organisation's list is, by kind (95xxx / 96xxx short
+# codes are assigned to institutions only and are not checked). Institutions never sign a
+# notice with a personal mobile; but knowledge/official.yaml lists only main hotlines, and
+# a bank's credit-card centre has a 400 number of its own, so 400 / 800 and landlines only
+# ask the resident to check (low risk alone).
+_CALLBACK_WEIGHTS = {
+    "mobile": 0.55,
+    "virtual_operator": 0.55,
+    "foreign": 0.55,
+    "service_400_800": 0.3,
+    "landline": 0.3,
+}
 
 
 def sender_organisation(
@@ -234,12 +241,9 @@ def callback_evidence(
     )
     evidence: list[Evidence] = []
     for entity in entities:
-        if (
-            entity.kind is EntityKind.PHONE
-            and entity.attrs.get("category") in _CALLBACK_CATEGORIES
-            and _dialled(entity.value) not in official
-        ):
-            item = _entity_evidence(entity, _CALLBACK_WEIGHT, explanation, "phone:not_official")
+        weight = _CALLBACK_WEIGHTS.get(entity.attrs.get("category", ""))
+        if entity.kind is EntityKind.PHONE and weight and _dialled(entity.value) not in official:
+            item = _entity_evidence(entity, weight, explanation, "phone:not_official")
             evidence.append(replace(item, fraud_type=_CALLBACK_TYPES[org.kind]))
     return evidence
 

@@ -109,6 +109,15 @@ def test_a_calm_one_time_code_sms_gets_the_code_tip(analyzer: Analyzer) -> None:
     assert family.splitlines()[-1] == SAFE_TIP
 
 
+def test_a_low_verdict_without_a_type_still_shows_a_real_red_flag(analyzer: Analyzer) -> None:
+    notice = "【中国银行】您的账户在境外消费9,800.00元，如非本人操作，请致电4008-123-456。"
+    verdict = _verdict(analyzer, notice)
+    assert verdict.risk is RiskLevel.LOW and verdict.fraud_type_name is None
+    rendered = render_verdict(verdict, analyzer.knowledge, as_html=False)
+    assert "可疑之处：" in rendered and "不是它的官方号码" in rendered
+    assert SAFE_TIP not in rendered
+
+
 def test_payment_warning_is_shown_when_present(analyzer: Analyzer) -> None:
     from classifier.payments import PaymentRequest
 

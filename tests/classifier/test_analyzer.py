@@ -196,9 +196,17 @@ def _not_official(text: str) -> list[str]:
 
 
 def test_a_signed_notice_with_someone_elses_number_is_flagged() -> None:
-    text = CHARGE_NOTICE.format("4008-123-456")
+    text = CHARGE_NOTICE.format("17012345678")  # a personal (virtual operator) mobile
     verdict = default_analyzer().analyze_offline(Submission(text=text))
     assert verdict.risk in (RiskLevel.MEDIUM, RiskLevel.HIGH)
+    assert len(_not_official(text)) == 1
+
+
+def test_an_unlisted_400_number_only_asks_to_check() -> None:
+    # The knowledge base lists main hotlines only; a card centre's 400 number is genuine.
+    text = CHARGE_NOTICE.format("4008-123-456")
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    assert verdict.risk is RiskLevel.LOW
     assert _not_official(text) == ["4008123456"]
 
 
