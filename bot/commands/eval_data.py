@@ -7,6 +7,9 @@ Perturbations, beyond the scammers' evasions of classifier.evasions:
   real forwarded message has them: a model that learned "placeholder ⇒ class" changes here.
 - ``in_chat`` puts every text (fraud and normal alike) between everyday chat turns from the
   chat source: a model that learned "chatty ⇒ normal" loses recall here.
+- ``screenshot`` draws every text as a chat screenshot and reads it back with the bot's OCR,
+  as a resident's forwarded screenshot arrives (about a second a row: use it on
+  eval/realistic.jsonl or with --limit).
 ``length_matched`` keeps, per file, as many fraud as normal rows in every length band, so
 that message length alone cannot separate the classes.
 """
@@ -58,10 +61,37 @@ def real_values(text: str, seed: int = 0) -> str:
     return _PLACEHOLDERS.sub(one, text)
 
 
+# Chat titles of the screenshots: a contact name, as a chat app shows it.
+_SCREENSHOT_TITLES = ("张阿姨", "王经理", "未知联系人", "小李", "95588", "客服")
+_SCREENSHOT_MAX_CHARS = 1500  # long screenshots are read down to 6000 px
+_SCREENSHOT_CHARS_PER_LINE = 14  # a bubble's width in 42-px characters, with margin
+
+
+def as_screenshot(text: str, seed: int = 0) -> str:
+    """``text`` as incoming bubbles in a chat screenshot (a bubble a line), read back by OCR
+    (the title, then the bubbles' paragraphs): what the analysis gets from a forwarded
+    screenshot."""
+    from bot.commands.screenshots import HEIGHT, WIDTH, Bubble, Scenario, render_chat
+    from classifier.images import read_image_sync
+
+    turns = [
+        "".join(char for char in line if char.isprintable()).strip()
+        for line in text[:_SCREENSHOT_MAX_CHARS].splitlines()
+    ]
+    bubbles = tuple(Bubble(text=turn) for turn in turns if turn)
+    lines = sum(len(turn) // _SCREENSHOT_CHARS_PER_LINE + 3 for turn in turns)
+    height = max(HEIGHT, 400 + 56 * lines)  # 56 px a line, gaps between bubbles: all fit
+    title = _SCREENSHOT_TITLES[seed % len(_SCREENSHOT_TITLES)]
+    shot = render_chat(Scenario(title, bubbles, scam=False), size=(WIDTH, height))
+    reading = read_image_sync(shot.png)
+    return "\n".join(reading.blocks or reading.lines)
+
+
 PERTURBATIONS: dict[str, Callable[[str, int], str]] = {
     **EVASIONS,
     "no_placeholders": no_placeholders,
     "real_values": real_values,
+    "screenshot": as_screenshot,
 }
 CHOICES = sorted([*PERTURBATIONS, "in_chat"])
 

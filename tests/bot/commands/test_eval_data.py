@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.commands.eval_data import (
+    as_screenshot,
     embed_in_chat,
     length_matched,
     no_placeholders,
@@ -42,6 +43,15 @@ def test_every_text_lands_between_chat_turns_deterministically() -> None:
         turns = mixed["text"].split("\n")
         assert original["text"] in turns and len(turns) >= 2
         assert mixed["label"] == original["label"]
+
+
+def test_a_screenshot_reads_back_as_title_and_one_paragraph_per_turn() -> None:
+    text = "妈，我手机坏了\n这是同学的号码，急需交三千块培训费"
+    read = as_screenshot(text, 2).splitlines()
+    assert read[0] == "未知联系人"  # the chat title, as OCR reads a real screenshot
+    # A bubble a paragraph; OCR may add stray marks (an avatar read as a letter).
+    assert len(read) == 3
+    assert "妈，我手机坏了" in read[1] and "这是同学的号码，急需交三千块培训费" in read[2]
 
 
 def test_in_chat_needs_the_chat_source() -> None:
