@@ -77,7 +77,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         help=(
             "change every text first: a scammers' evasion (robustness), no_placeholders "
             "(data placeholders removed), real_values (placeholders swapped for realistic "
-            "values) or in_chat (text between everyday chat turns)"
+            "values), in_chat (text between everyday chat turns) or screenshot (drawn as "
+            "a chat screenshot and read back by OCR; about a second a row)"
         ),
     )
     evaluate.add_argument(
