@@ -110,8 +110,8 @@ def render_verdict(
     head = [plain(HEADLINES[verdict.risk])]
     head.extend(plain(line) for line in (origin_line(origin), *notes) if line)
     calm = verdict.risk in (RiskLevel.SAFE, RiskLevel.LOW) and not verdict.fraud_type_name
-    min_weight = CALM_FLAG_WEIGHT if calm else 0.0
-    if calm and (verdict.risk is RiskLevel.SAFE or not red_flags(verdict, min_weight)):
+    shown = red_flags(verdict, CALM_FLAG_WEIGHT if calm else 0.0)
+    if calm and (verdict.risk is RiskLevel.SAFE or not shown):
         code_notice = any(item.source == CODE_NOTICE for item in verdict.evidence)
         return "\n".join([*head, plain(CODE_TIP if code_notice else SAFE_TIP)])
     if verdict.fraud_type_name:
@@ -123,7 +123,7 @@ def render_verdict(
     flags = [
         f"• {bold(cut(defang(quote), QUOTE_LIMIT)) + '——' if quote else ''}"
         f"{plain(defang(explanation))}"
-        for quote, explanation in red_flags(verdict, min_weight)[:MAX_FLAGS]
+        for quote, explanation in shown[:MAX_FLAGS]
     ]
     advice = [
         f"• {plain(knowledge.advice[key].text)}"

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from classifier.domains import DomainChecker, DomainFinding, DomainResult, registrable_domain
 from classifier.entities import Entity, EntityKind
+from classifier.extract_numbers import classify_phone
 from classifier.verdict import Evidence, EvidenceKind
 from knowledge import Organisation
 
@@ -217,12 +218,11 @@ def sender_organisation(
     return None
 
 
-def _dialled(number: str) -> str:
-    """A phone number as dialled inside China: digits only, no 86 prefix, no trunk 0."""
-    digits = "".join(char for char in number if char.isdigit())
-    if digits.startswith("86") and len(digits) > 11:
-        digits = digits[2:]
-    return digits.lstrip("0")
+def _as_extracted(phone: str) -> str:
+    """An official number in the form extraction gives a phone entity's value."""
+    digits = "".join(char for char in phone if char.isdigit())
+    info = classify_phone(digits, phone.startswith("+"))
+    return info[0] if info is not None else digits
 
 
 def callback_evidence(
@@ -234,7 +234,7 @@ def callback_evidence(
     org = sender_organisation(text, organisations)
     if org is None or org.kind not in _CALLBACK_TYPES or not org.phones:
         return []
-    official = {_dialled(phone) for phone in org.phones}
+    official = {_as_extracted(phone) for phone in org.phones}
     explanation = (
         f"消息署名是{org.name}，留的电话却不是它的官方号码（{'、'.join(org.phones)}）："
         "不要拨打消息里的号码，自己拨打官方号码核实。"
@@ -242,7 +242,7 @@ def callback_evidence(
     evidence: list[Evidence] = []
     for entity in entities:
         weight = _CALLBACK_WEIGHTS.get(entity.attrs.get("category", ""))
-        if entity.kind is EntityKind.PHONE and weight and _dialled(entity.value) not in official:
+        if entity.kind is EntityKind.PHONE and weight and entity.value not in official:
             item = _entity_evidence(entity, weight, explanation, "phone:not_official")
             evidence.append(replace(item, fraud_type=_CALLBACK_TYPES[org.kind]))
     return evidence
