@@ -16,6 +16,26 @@ import ahocorasick
 from classifier.verdict import EvidenceKind
 from knowledge import BenignFlag, Knowledge, RedFlag
 
+# Words that turn a clause into a denial or a warning ("公检法不会让你把现金交给上门人员",
+# "谨防骗子上门取现"). A red flag marked ``plain_clause`` matches only in a clause (between
+# punctuation marks) without any of them. Hand-written: no library tells warnings apart.
+_WARNING_WORDS = (
+    "不会|不可能|从不|从来不|绝不|决不|并不|没有人|不存在|谨防|警惕|提防|切勿|千万不要|千万别|"
+    "不要把|别把|不要将|不要相信|不要轻信|勿将|勿把|是诈骗|都是骗|骗子|诈骗分子|犯罪分子|嫌疑人"
+)
+_CLAUSE_BREAK = r"[,.。!?;\n]"
+_IN_CLAUSE = r"[^,.。!?;\n]"
+_PLAIN_CLAUSE_START = rf"(?:^|{_CLAUSE_BREAK})(?!{_IN_CLAUSE}*(?:{_WARNING_WORDS})){_IN_CLAUSE}*?"
+
+
+def compile_flag(flag: RedFlag | BenignFlag) -> re.Pattern[str] | None:
+    """The flag's regex, compiled; confined to a plain clause when the flag asks for it."""
+    if flag.regex is None:
+        return None
+    if isinstance(flag, RedFlag) and flag.plain_clause:
+        return re.compile(f"{_PLAIN_CLAUSE_START}(?:{flag.regex})")
+    return re.compile(flag.regex)
+
 
 @dataclass(frozen=True)
 class RuleHit:
@@ -42,8 +62,9 @@ class RuleEngine:
         for flag in flags:
             for phrase in flag.phrases:
                 by_phrase.setdefault(phrase, []).append(flag.id)
-            if flag.regex is not None:
-                self._regexes.append((flag.id, re.compile(flag.regex)))
+            pattern = compile_flag(flag)
+            if pattern is not None:
+                self._regexes.append((flag.id, pattern))
         for phrase, ids in by_phrase.items():
             self._automaton.add_word(phrase, (len(phrase), tuple(ids)))
         if by_phrase:

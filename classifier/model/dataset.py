@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifier.model.notifications import synthetic_notifications
+from classifier.model.notifications import Notification, synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
+from classifier.model.scam_talk import ScamTalk, synthetic_scam_talk
 from knowledge import load_knowledge
 from knowledge.errors import ScamCheckError
 
@@ -142,21 +143,27 @@ def chat_mixed(
     return [to_example(row, rng, embed_in_chat(str(row["text"]), dialogues, rng)) for row in picked]
 
 
-def notification_examples(
-    count: int, rng: random.Random, *, limit: int | None = None
+def synthetic_examples(
+    notifications: int, scam_talk: int, rng: random.Random, *, limit: int | None = None
 ) -> list[Example]:
-    """``count`` genuine and ``count`` fake service notifications in the model's form
-    (classifier/model/notifications.py says why training needs them); with ``limit`` (a
-    smoke run's rows per file) at most ``limit // 4`` of each."""
+    """Synthetic training texts in the model's form: ``notifications`` genuine and as many
+    fake service notifications (classifier/model/notifications.py), then ``scam_talk``
+    warnings and reports about scams and as many victims' accounts of scams under way
+    (classifier/model/scam_talk.py); both modules say why training needs them. With
+    ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""
     if limit is not None:
-        count = min(count, limit // 4)
+        notifications, scam_talk = min(notifications, limit // 4), min(scam_talk, limit // 4)
+    items: list[Notification | ScamTalk] = [
+        *synthetic_notifications(notifications, load_knowledge(), rng),
+        *synthetic_scam_talk(scam_talk, rng),
+    ]
     return [
         Example(
             text=model_text(item.text),
             fraud=item.fraud,
             type_label=item.type_label,
-            file="synthetic_notifications",
-            group=f"notification-{index}",
+            file="synthetic",
+            group=f"synthetic-{index}",
         )
-        for index, item in enumerate(synthetic_notifications(count, load_knowledge(), rng))
+        for index, item in enumerate(items)
     ]

@@ -30,7 +30,7 @@ _REFUND: Final = "冒充客服退款"
 _LOAN: Final = "虚假贷款"
 
 # Sender groups: which templates fit which kind of organisation in knowledge/official.yaml.
-_BANK, _COURIER, _SERVICE = "bank", "courier", "service"
+_BANK, _COURIER, _SERVICE, _GOV = "bank", "courier", "service", "government"
 _GROUPS: Final = {
     "bank": _BANK,
     "courier": _COURIER,
@@ -40,6 +40,16 @@ _GROUPS: Final = {
     "transport": _SERVICE,
 }
 _ANY_SERVICE: Final = frozenset({_COURIER, _SERVICE})
+# Public-service senders (医保, 社保, tax, traffic, housing fund) with their national service
+# numbers; official.yaml lists the national bodies, but these notices come from city offices.
+PUBLIC_SERVICE_SENDERS: Final = (
+    ("武汉医保", "ybj", "12393"),
+    ("杭州人社", "rsj", "12333"),
+    ("国家税务总局", "etax", "12366"),
+    ("交管12123", "12123", "12123"),
+    ("南京住房公积金", "gjj", "12329"),
+    ("成都医保", "ybj", "12393"),
+)
 
 # Genuine notices: (sender groups, template). {org}: the sender; {hotline}: its official number.
 _GENUINE: Final = (
@@ -114,6 +124,24 @@ _GENUINE: Final = (
         {_SERVICE},
         "【{org}】您的账号于{date}{time}在新设备登录，如非本人操作，请及时在APP内修改密码。",
     ),
+    (
+        {_GOV},
+        "【{org}】您的医保电子凭证已激活，可在定点医药机构扫码结算，个人账户余额请在国家医保服务平台APP查询。",
+    ),
+    ({_GOV}, "【{org}】您的社会保障卡已制卡完成，请于{date}后携带本人身份证到银行网点领取并激活。"),
+    (
+        {_GOV},
+        "【{org}】个人所得税综合所得年度汇算将于6月30日截止，请通过个人所得税APP办理，咨询{hotline}。",
+    ),
+    (
+        {_GOV},
+        "【{org}】您的车辆于{date}有交通违法行为未处理，请通过交管12123APP或到交警大队处理。",
+    ),
+    (
+        {_GOV},
+        "【{org}】您{month}月住房公积金已缴存{amount}元，账户余额{balance}元，详询{hotline}。",
+    ),
+    ({_GOV}, "【{org}】您的退税{amount}元已办理完成，将退至您尾号{tail}的银行账户，请注意查收。"),
 )
 # Fake notices in the same voice: (sender groups, template, data label).
 _FAKE: Final = (
@@ -185,6 +213,26 @@ _FAKE: Final = (
         "【{org}】您的账号存在违规行为将被冻结，请在24小时内登录{url}进行实名认证。",
         _PLATFORM_PHISHING,
     ),
+    (
+        {_GOV},
+        "【{org}】您有一笔医保退费{amount}元待领取，请点击{url}认证领取，逾期自动作废。",
+        _PLATFORM_PHISHING,
+    ),
+    (
+        {_GOV},
+        "【{org}】根据最新补贴政策，您可申请补贴{amount}元，请于3日内登录{url}填写银行卡信息办理。",
+        _PLATFORM_PHISHING,
+    ),
+    (
+        {_GOV},
+        "【{org}】您的车辆违章未处理，罚款200元，逾期加收滞纳金，请访问{url}缴纳。",
+        _PLATFORM_PHISHING,
+    ),
+    (
+        {_GOV},
+        "【{org}】您的ETC认证已失效，将无法正常通行高速，请登录{url}更新信息。",
+        _PLATFORM_PHISHING,
+    ),
 )
 
 _ACTIONS: Final = (
@@ -253,9 +301,14 @@ def synthetic_notifications(
     count: int, knowledge: Knowledge, rng: random.Random
 ) -> list[Notification]:
     """``count`` genuine and ``count`` fake notifications, from the banks (half of them) and
-    the couriers, payment, platform, telecom and transport services (the other half) of
-    the knowledge base."""
-    senders: dict[str, list[tuple[str, str, str]]] = {_BANK: [], _COURIER: [], _SERVICE: []}
+    the couriers, payment, platform, telecom and transport services of the knowledge base
+    and public-service offices (the other half)."""
+    senders: dict[str, list[tuple[str, str, str]]] = {
+        _BANK: [],
+        _COURIER: [],
+        _SERVICE: [],
+        _GOV: list(PUBLIC_SERVICE_SENDERS),
+    }
     for org in knowledge.organisations.values():
         group = _GROUPS.get(org.kind)
         if group and org.phones:
@@ -264,7 +317,7 @@ def synthetic_notifications(
     result: list[Notification] = []
     for index in range(2 * count):
         fraud = index % 2 == 1
-        group = _BANK if (index // 2) % 2 == 0 else rng.choice([_COURIER, _SERVICE])
+        group = _BANK if (index // 2) % 2 == 0 else rng.choice([_COURIER, _SERVICE, _GOV])
         name, brand, hotline = rng.choice(senders[group])
         slots = _slots(rng, name, hotline, brand)
         if fraud:

@@ -19,7 +19,7 @@ from classifier.model.dataset import (
     DATA_FILES,
     DataError,
     load_split,
-    notification_examples,
+    synthetic_examples,
     to_example,
 )
 from classifier.model.fusion import (
@@ -75,13 +75,13 @@ def _rows(config: TrainConfig, split: str, limit: int | None, seed: int) -> list
 
 def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageResult:
     """Fit the character n-gram model on the train split (model-form text) and the
-    synthetic notifications."""
+    synthetic texts."""
     started = time.monotonic()
     rng = random.Random(config.seed)
     rows = _rows(config, "train", limit, config.seed)
     examples = [to_example(row, rng) for row in rows]
-    notices = notification_examples(config.notifications, rng, limit=limit)
-    examples += notices
+    synthetic = synthetic_examples(config.notifications, config.scam_talk, rng, limit=limit)
+    examples += synthetic
     type_key = _type_keys()
     model = NgramModel.fit(
         [e.text for e in examples],
@@ -96,7 +96,7 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     return StageResult(
         "ngram",
         time.monotonic() - started,
-        f"{len(rows)} rows + {len(notices)} notifications, {size:.1f} MB written",
+        f"{len(rows)} rows + {len(synthetic)} synthetic texts, {size:.1f} MB written",
     )
 
 

@@ -30,7 +30,7 @@ from classifier.model.dataset import (
     chat_mixed,
     chat_turns,
     load_split,
-    notification_examples,
+    synthetic_examples,
     to_example,
 )
 from classifier.model.encoder import ScamEncoder, simulate_int8
@@ -81,7 +81,7 @@ def _limit(
 def training_examples(
     config: TrainConfig, rng: random.Random, limit: int | None
 ) -> tuple[list[Example], list[Example], list[str]]:
-    """Train (capped groups + chat-mixed + synthetic notifications) and valid examples, and
+    """Train (capped groups + chat-mixed + synthetic texts) and valid examples, and
     every text for the vocabulary."""
     data_dir = config.resolved_data_dir()
     train_rows = _limit(load_split(data_dir, "train"), limit, rng)
@@ -92,7 +92,7 @@ def training_examples(
     train = [to_example(row, rng) for row in capped]
     if dialogues and mix:
         train += chat_mixed(capped, dialogues, mix, rng)
-    train += notification_examples(config.notifications, rng, limit=limit)
+    train += synthetic_examples(config.notifications, config.scam_talk, rng, limit=limit)
     valid = [to_example(row, rng) for row in valid_rows]
     vocabulary_texts = [example.text for example in train + valid]
     if limit is None:
@@ -336,6 +336,7 @@ def _meta(
             "config": settings.model_dump(),
             "files": list(DATA_FILES),
             "notifications": config.notifications,
+            "scam_talk": config.scam_talk,
         },
     }
 

@@ -63,3 +63,11 @@ def test_benign_flags_are_found_in_real_bank_sms() -> None:
 def test_matching_is_linear_on_long_repetitive_input() -> None:
     text = normalize("安全账户验证码" * 20_000).text
     assert ENGINE.match(text)
+
+
+def test_plain_clause_flags_skip_warnings_but_not_the_scam() -> None:
+    flag = "offline_cash_handover.door_pickup"
+    scam = normalize("下午会有专案组的同事到你家楼下收走现金，清查完再还给你。").text
+    warning = normalize("警方提醒：公检法不会派人到你家楼下收走现金，这都是骗子。").text
+    assert flag in {h.rule_id for h in ENGINE.match(scam)}
+    assert flag not in {h.rule_id for h in ENGINE.match(warning)}

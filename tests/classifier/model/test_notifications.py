@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from classifier.model.dataset import notification_examples
-from classifier.model.notifications import synthetic_notifications
+from classifier.model.dataset import synthetic_examples
+from classifier.model.notifications import PUBLIC_SERVICE_SENDERS, synthetic_notifications
 from classifier.model.prepare import URL, model_text
 from knowledge import load_knowledge
 
@@ -15,6 +15,7 @@ def test_as_many_genuine_as_fake_notifications_from_known_senders() -> None:
     items = synthetic_notifications(50, knowledge, random.Random(3))
     assert sum(item.fraud for item in items) == 50 and len(items) == 100
     names = {org.name.split("（")[0] for org in knowledge.organisations.values()}
+    names |= {name for name, _brand, _hotline in PUBLIC_SERVICE_SENDERS}
     for item in items:
         assert "{" not in item.text and "}" not in item.text  # every slot filled
         assert any(f"【{name}】" in item.text for name in names), item.text
@@ -39,8 +40,8 @@ def test_genuine_notifications_never_send_you_to_a_link() -> None:
 
 
 def test_same_seed_same_texts_in_the_models_form() -> None:
-    first = notification_examples(20, random.Random(11))
-    again = notification_examples(20, random.Random(11))
+    first = synthetic_examples(20, 0, random.Random(11))
+    again = synthetic_examples(20, 0, random.Random(11))
     assert first == again
     assert all(example.text == example.text.lower() for example in first)
-    assert {example.file for example in first} == {"synthetic_notifications"}
+    assert {example.file for example in first} == {"synthetic"}

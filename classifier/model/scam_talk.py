@@ -1,0 +1,261 @@
+"""Synthetic talk about scams, for training: warnings, reports and victims' questions.
+
+Why: in the labelled data every text that speaks of 安全账户, 洗钱, 屏幕共享 or 刷单 is a scam,
+so both learned components read any mention of a scam as one. Family groups are full of the
+opposite: a police notice forwarded by a daughter, an aunt warning about fake 医保局 calls,
+someone telling how they hung up on a fake 客服. An independent held-out set (eval/
+independent.jsonl) showed it: the encoder gave such warnings 0.96-0.99.
+
+Each scam story below is told in both classes from the same pieces (who called, what they
+claimed, what they asked for), so the topic says nothing; what separates the classes is the
+frame, as it does for a person reading it:
+- genuine: a warning to others, a police or community notice, a news summary of a closed
+  case, or someone who refused ("我直接挂了", "已经打了96110");
+- fraud: the scam still under way, told by the one it is happening to ("这是真的吗？",
+  "我已经转了8000，怎么办").
+
+Hand-written templates (this project's own text): no library writes Chinese scam reports.
+The same seed gives the same texts.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Final
+
+# Data labels (as in ../shared/data) of the stories, for the type heads.
+_POLICE: Final = "冒充公检法"
+_REFUND: Final = "冒充客服退款"
+_LOAN: Final = "虚假贷款"
+_ACQUAINTANCE: Final = "冒充领导熟人"
+_INVESTMENT: Final = "虚假投资理财"
+_REBATE: Final = "刷单返利"
+_BANK_PHISHING: Final = "钓鱼短信-冒充银行"
+
+
+@dataclass(frozen=True)
+class Story:
+    """One scam: who makes contact, what they claim, what they ask for."""
+
+    label: str
+    actors: tuple[str, ...]
+    claims: tuple[str, ...]
+    demands: tuple[str, ...]
+    # How a warning names this scam in one phrase ("冒充公检法让你转安全账户的").
+    summaries: tuple[str, ...]
+
+
+_STORIES: Final = (
+    Story(
+        _POLICE,
+        (
+            "一个自称{city}公安局的警官",
+            "一个自称检察院的人",
+            "自称医保局的工作人员",
+            "一个自称派出所民警的人",
+        ),
+        (
+            "说我的身份证被人冒用开了银行卡，涉嫌洗钱",
+            "说我的医保卡在外地被盗刷，要转接公安局",
+            "说我涉嫌一起非法集资案，已经立案了",
+            "说我有一个包裹里查出违禁品",
+        ),
+        (
+            "让我下载一个会议软件视频笔录",
+            "让我把存款转到安全账户配合调查",
+            "让我对家里人保密，去宾馆单独开房",
+            "让我把银行卡里的钱转到资金清查账户",
+        ),
+        ("冒充公检法说你涉嫌洗钱的", "让你把钱转到安全账户的", "电话里要你视频笔录、对家人保密的"),
+    ),
+    Story(
+        _REFUND,
+        (
+            "一个自称淘宝客服的人",
+            "自称京东金融客服的人",
+            "一个自称快递公司理赔专员的人",
+            "自称抖音客服的人",
+        ),
+        (
+            "说我买的东西检测不合格，要给我三倍赔偿",
+            "说我开通了百万保障，每个月要扣费{small}元",
+            "说我的快递丢了，要双倍理赔",
+            "说我被误设成了会员，不关闭会影响征信",
+        ),
+        (
+            "让我打开屏幕共享按他说的操作",
+            "让我在备用金里先借钱再转给他",
+            "让我把收到的验证码告诉他",
+            "让我扫他发的二维码办理退款",
+        ),
+        ("冒充客服说要退款理赔的", "说要帮你关闭百万保障、注销会员的", "要你共享屏幕办退款的"),
+    ),
+    Story(
+        _LOAN,
+        ("一个贷款APP的客服", "一个自称银行信贷经理的人", "网上一个放贷的"),
+        (
+            "说我的贷款{amount}元已经审批通过，但卡号填错了资金被冻结",
+            "说我征信不够，要刷流水才能放款",
+            "说不看征信，当天就能放款",
+        ),
+        ("让我先交{small}元解冻金", "让我先转{small}元保证金", "让我先交{small}元工本费"),
+        ("放款前先收费的网贷", "说卡号填错要交解冻金的贷款客服"),
+    ),
+    Story(
+        _ACQUAINTANCE,
+        ("一个用新号码加我的人，自称是我们领导", "有人冒充我表哥发微信", "一个自称我老同学的人"),
+        ("说他在外面开会不方便接电话", "说他在国外出了点事急需用钱", "说他换号了有急事"),
+        ("让我先转{amount}元到一个对公账户", "让我先帮他垫付{amount}元", "让我把钱打到他朋友卡上"),
+        ("冒充领导让你转账的", "换了新号找你借钱的“熟人”"),
+    ),
+    Story(
+        _INVESTMENT,
+        ("一个炒股群里的老师", "网上认识的一个朋友", "一个自称投资顾问的人"),
+        (
+            "说有内部消息，跟着买稳赚不赔",
+            "说他们的平台每天收益稳定百分之三",
+            "说有个原始股明年上市能翻十倍",
+        ),
+        ("让我在一个平台上充值{amount}元", "让我先交税才能提现", "让我下载一个APP入金"),
+        ("拉你进炒股群、说稳赚不赔的", "要你在陌生平台充值投资的"),
+    ),
+    Story(
+        _REBATE,
+        ("一个兼职群的接待员", "一个自称商家招募专员的人", "一个做任务的群"),
+        ("说点赞关注一单就给几块钱佣金", "说前几单都返了钱", "说做完联单任务才能一起提现"),
+        ("让我垫付{amount}元做任务", "让我下载一个APP接单", "让我再充{small}元解冻佣金"),
+        ("刷单返利、先垫钱再返佣的", "点赞关注就给钱的兼职"),
+    ),
+    Story(
+        _BANK_PHISHING,
+        ("一条自称{bank}的短信", "一条说是{bank}发的短信"),
+        ("说我的账户异常被冻结了", "说我的信用卡积分今天清零", "说我的手机盾要过期升级"),
+        ("让我点链接输入卡号、密码和验证码", "让我登录一个网址验证身份"),
+        ("要你点链接升级、解冻账户的短信", "说积分清零让你点链接兑换的短信"),
+    ),
+)
+
+# Genuine frames: the narrator refused, warns others, or reports a closed case.
+_REFUSED: Final = (
+    "{when}{actor}{claim}，{demand}。{refusal}",
+    "跟大家说个事：{when}{actor}{claim}，{demand}，{refusal}",
+    "{when}我也遇到了，{actor}{claim}，{demand}。{refusal}",
+)
+_REFUSALS: Final = (
+    "我一看就是骗子，没理他，直接拉黑了。",
+    "我没照做，已经打96110举报了。",
+    "幸好我多了个心眼，打官方电话一问果然是诈骗。",
+    "我没转钱，去派出所问了，民警说是诈骗。",
+    "我直接删了，大家别上当。",
+    "我一听就不对，挂了就报警了。",
+)
+_WARNINGS: Final = (
+    "{addressee}注意：最近{summary}很多，全是骗子！{advice}",
+    "{addressee}，{summary}都是诈骗，{advice}",
+    "转给家里人看看：{summary}都是骗子。{advice}",
+    "{addressee}千万记住，{summary}一律不要信，{advice}",
+)
+_NOTICES: Final = (
+    "【{police}】温馨提示：{summary}都是诈骗。{advice}",
+    "{police}提醒：近期辖区发生多起诈骗案，{summary}都是诈骗，{advice}",
+    "【{police}】反诈提醒：凡是{summary}，都是诈骗！{advice}",
+)
+# News speaks of the victim in the third person: 我 in the story pieces becomes 其.
+_NEWS: Final = (
+    "据警方通报，{city}一名{age}岁{who}被骗{amount}元：{actor3}{claim3}，{demand3}。"
+    "{outcome}。警方提醒：{advice}",
+    "{city}警方近日破获一起案件：{actor3}{claim3}，{demand3}，一名{who}被骗{amount}元。{outcome}。",
+)
+# Fraud frames: the one it is happening to, still in it or just paid.
+_ONGOING: Final = (
+    "{when}{actor}{claim}，{demand}，{question}",
+    "{actor}{claim}，现在{demand}，{question}",
+    "请问一下，{actor}{claim}，{demand}，{question}",
+    "{when}{actor}{claim}，{demand}，我已经转了{amount}元，现在联系不上了，怎么办？",
+    "{actor}{claim}，{demand}，我照做了，转了{amount}元，他说还要再转一笔才能退回来。",
+)
+
+_WHEN: Final = ("今天上午", "刚才", "昨天晚上", "下午", "前几天", "")
+_QUESTIONS: Final = (
+    "这是真的吗？",
+    "我该不该照做？",
+    "他还在等我回话，怎么办？",
+    "他说今天不办就来不及了，急！",
+    "这正常吗？",
+    "我要不要转？",
+)
+_REFUSAL_ADVICE: Final = (
+    "接到这种电话直接挂断，有事打110或96110。",
+    "一定不要转账，也别点陌生链接。",
+    "大家转告家里老人，别上当。",
+    "下载国家反诈中心APP，开启来电预警。",
+    "拿不准就先问家里人，或者打96110。",
+)
+_ADDRESSEES: Final = ("爸妈", "大家", "各位家人", "奶奶", "妈", "群里的老人们")
+_POLICE_NAMES: Final = ("{city}市公安局反诈中心", "{city}派出所", "社区民警", "{city}公安")
+_CITIES: Final = ("杭州", "南京", "成都", "武汉", "长沙", "郑州", "佛山", "济南", "合肥", "西安")
+_WHO: Final = ("退休老人", "大学生", "居民", "宝妈", "公司财务")
+_OUTCOMES: Final = (
+    "目前警方已立案侦查",
+    "警方已追回部分资金",
+    "其家人发现异常后报警，警方及时止付",
+    "嫌疑人已被抓获",
+)
+_BANKS: Final = ("工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "交通银行")
+
+
+@dataclass(frozen=True)
+class ScamTalk:
+    """One synthetic message: its text, class and data label (None for genuine ones)."""
+
+    text: str
+    fraud: bool
+    type_label: str | None
+
+
+def _fill(template: str, story: Story, rng: random.Random) -> str:
+    actor, claim, demand = (
+        rng.choice(story.actors),
+        rng.choice(story.claims),
+        rng.choice(story.demands),
+    )
+    slots = {
+        "city": rng.choice(_CITIES),
+        "amount": f"{rng.choice([3000, 8000, 20000, 50000, 120000, 380000]):,}",
+        "small": str(rng.choice([199, 500, 880, 1000, 2000, 6000])),
+        "bank": rng.choice(_BANKS),
+        "when": rng.choice(_WHEN),
+        "actor": actor,
+        "claim": claim,
+        "demand": demand,
+        "actor3": actor.replace("我", "其"),
+        "claim3": claim.replace("我", "其"),
+        "demand3": demand.replace("我", "其"),
+        "refusal": rng.choice(_REFUSALS),
+        "summary": rng.choice(story.summaries),
+        "question": rng.choice(_QUESTIONS),
+        "advice": rng.choice(_REFUSAL_ADVICE),
+        "addressee": rng.choice(_ADDRESSEES),
+        "police": rng.choice(_POLICE_NAMES),
+        "who": rng.choice(_WHO),
+        "age": str(rng.randint(19, 78)),
+        "outcome": rng.choice(_OUTCOMES),
+    }
+    # Two passes: some slots (an actor, a claim) hold {city}, {amount}, {small} or {bank}.
+    return template.format(**slots).format(**slots)
+
+
+def synthetic_scam_talk(count: int, rng: random.Random) -> list[ScamTalk]:
+    """``count`` genuine messages about scams (warnings, refusals, notices, news) and
+    ``count`` victims' accounts of the same scams still under way, alternating."""
+    genuine_frames = (*_REFUSED, *_WARNINGS, *_NOTICES, *_NEWS)
+    result: list[ScamTalk] = []
+    for index in range(2 * count):
+        story = rng.choice(_STORIES)
+        if index % 2:
+            text = _fill(rng.choice(_ONGOING), story, rng)
+            result.append(ScamTalk(text, True, story.label))
+        else:
+            result.append(ScamTalk(_fill(rng.choice(genuine_frames), story, rng), False, None))
+    return result
