@@ -74,7 +74,7 @@ class TrainConfig(_Strict):
     # (classifier/model/notifications.py); 0 = none, as before 2026-12-03.
     notifications: int = Field(default=0, ge=0)
     # Synthetic warnings and reports about scams, and as many victims' accounts of scams
-    # under way (classifier/model/scam_talk.py); 0 = none, as before the second 2026-12-03.
+    # under way (classifier/model/scam_talk.py); 0 = none, as before 2026-12-03's third session.
     scam_talk: int = Field(default=0, ge=0)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()

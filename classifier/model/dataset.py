@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifier.model.notifications import Notification, synthetic_notifications
+from classifier.model.notifications import SyntheticText, synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
-from classifier.model.scam_talk import ScamTalk, synthetic_scam_talk
+from classifier.model.scam_talk import synthetic_scam_talk
 from knowledge import load_knowledge
 from knowledge.errors import ScamCheckError
 
@@ -153,7 +153,7 @@ def synthetic_examples(
     ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""
     if limit is not None:
         notifications, scam_talk = min(notifications, limit // 4), min(scam_talk, limit // 4)
-    items: list[Notification | ScamTalk] = [
+    items: list[SyntheticText] = [
         *synthetic_notifications(notifications, load_knowledge(), rng),
         *synthetic_scam_talk(scam_talk, rng),
     ]

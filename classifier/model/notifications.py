@@ -257,8 +257,9 @@ _URL_ENDS: Final = ("cn", "com", "top", "vip", "xyz", "cc")
 
 
 @dataclass(frozen=True)
-class Notification:
-    """One synthetic message: its text, class and data label (None for genuine ones)."""
+class SyntheticText:
+    """One synthetic training message (a notification here, talk about scams in
+    scam_talk.py): its text, class and data label (None for genuine ones)."""
 
     text: str
     fraud: bool
@@ -299,7 +300,7 @@ def _slots(rng: random.Random, org: str, hotline: str, brand: str) -> dict[str, 
 
 def synthetic_notifications(
     count: int, knowledge: Knowledge, rng: random.Random
-) -> list[Notification]:
+) -> list[SyntheticText]:
     """``count`` genuine and ``count`` fake notifications, from the banks (half of them) and
     the couriers, payment, platform, telecom and transport services of the knowledge base
     and public-service offices (the other half)."""
@@ -314,7 +315,7 @@ def synthetic_notifications(
         if group and org.phones:
             brand = next((token for token in org.brand_tokens if token.isascii()), "service")
             senders[group].append((org.name.split("（")[0], brand, org.phones[0]))
-    result: list[Notification] = []
+    result: list[SyntheticText] = []
     for index in range(2 * count):
         fraud = index % 2 == 1
         group = _BANK if (index // 2) % 2 == 0 else rng.choice([_COURIER, _SERVICE, _GOV])
@@ -322,8 +323,8 @@ def synthetic_notifications(
         slots = _slots(rng, name, hotline, brand)
         if fraud:
             template, label = rng.choice([(t, lab) for groups, t, lab in _FAKE if group in groups])
-            result.append(Notification(template.format(**slots), True, label))
+            result.append(SyntheticText(template.format(**slots), True, label))
         else:
             template = rng.choice([t for groups, t in _GENUINE if group in groups])
-            result.append(Notification(template.format(**slots), False, None))
+            result.append(SyntheticText(template.format(**slots), False, None))
     return result

@@ -24,6 +24,8 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
+from classifier.model.notifications import SyntheticText
+
 # Data labels (as in ../shared/data) of the stories, for the type heads.
 _POLICE: Final = "冒充公检法"
 _REFUND: Final = "冒充客服退款"
@@ -205,15 +207,6 @@ _OUTCOMES: Final = (
 _BANKS: Final = ("工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "交通银行")
 
 
-@dataclass(frozen=True)
-class ScamTalk:
-    """One synthetic message: its text, class and data label (None for genuine ones)."""
-
-    text: str
-    fraud: bool
-    type_label: str | None
-
-
 def _fill(template: str, story: Story, rng: random.Random) -> str:
     actor, claim, demand = (
         rng.choice(story.actors),
@@ -246,16 +239,16 @@ def _fill(template: str, story: Story, rng: random.Random) -> str:
     return template.format(**slots).format(**slots)
 
 
-def synthetic_scam_talk(count: int, rng: random.Random) -> list[ScamTalk]:
+def synthetic_scam_talk(count: int, rng: random.Random) -> list[SyntheticText]:
     """``count`` genuine messages about scams (warnings, refusals, notices, news) and
     ``count`` victims' accounts of the same scams still under way, alternating."""
     genuine_frames = (*_REFUSED, *_WARNINGS, *_NOTICES, *_NEWS)
-    result: list[ScamTalk] = []
+    result: list[SyntheticText] = []
     for index in range(2 * count):
         story = rng.choice(_STORIES)
         if index % 2:
             text = _fill(rng.choice(_ONGOING), story, rng)
-            result.append(ScamTalk(text, True, story.label))
+            result.append(SyntheticText(text, True, story.label))
         else:
-            result.append(ScamTalk(_fill(rng.choice(genuine_frames), story, rng), False, None))
+            result.append(SyntheticText(_fill(rng.choice(genuine_frames), story, rng), False, None))
     return result
