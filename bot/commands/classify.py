@@ -278,12 +278,17 @@ def _eval(args: argparse.Namespace) -> int:
             rows = rows[: args.limit]
         if args.length_matched:
             rows = length_matched(rows)
-        if not rows:
-            raise InputError(
-                f"{path}: no rows" + (f" with split={args.split}" if args.split else "")
-            )
-        datasets[path.stem] = rows
         training[path.stem] = [row for row in every if row.get("split") == "train"]
+        if rows:
+            datasets[path.stem] = rows
+        elif args.split:
+            # Still fits the baseline: e.g. the labelled data's train rows for a split that
+            # only eval/independent.jsonl has.
+            print(f"{path}: no rows with split={args.split}, train rows only", file=sys.stderr)
+        else:
+            raise InputError(f"{path}: no rows")
+    if not datasets:
+        raise InputError(f"no rows with split={args.split} in any file")
     if args.perturb:
         try:
             datasets = perturb(datasets, args.perturb)
@@ -311,7 +316,7 @@ def _baseline(
     from bot.commands.baseline import Baseline
     from bot.commands.evaluation import expected_type
 
-    rows = [row for stem in datasets for row in training[stem]]
+    rows = [row for stem_rows in training.values() for row in stem_rows]
     if not any(row["label"] == "fraud" for row in rows):
         print(
             "no baseline: these files have no train rows with fraud to fit it on "

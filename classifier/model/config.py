@@ -76,6 +76,9 @@ class TrainConfig(_Strict):
     # Synthetic warnings and reports about scams, and as many victims' accounts of scams
     # under way (classifier/model/scam_talk.py); 0 = none, as before 2026-12-03's third session.
     scam_talk: int = Field(default=0, ge=0)
+    # Synthetic genuine adverts and as many scam lures in advert form (classifier/model/
+    # adverts.py); 0 = none, as before 2026-12-04.
+    adverts: int = Field(default=0, ge=0)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
     fusion: FusionConfig = FusionConfig()

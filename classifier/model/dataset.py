@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from classifier.model.adverts import synthetic_adverts
+from classifier.model.config import TrainConfig
 from classifier.model.notifications import SyntheticText, synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
 from classifier.model.scam_talk import synthetic_scam_talk
@@ -144,18 +146,23 @@ def chat_mixed(
 
 
 def synthetic_examples(
-    notifications: int, scam_talk: int, rng: random.Random, *, limit: int | None = None
+    config: TrainConfig, rng: random.Random, *, limit: int | None = None
 ) -> list[Example]:
-    """Synthetic training texts in the model's form: ``notifications`` genuine and as many
-    fake service notifications (classifier/model/notifications.py), then ``scam_talk``
-    warnings and reports about scams and as many victims' accounts of scams under way
-    (classifier/model/scam_talk.py); both modules say why training needs them. With
-    ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""
-    if limit is not None:
-        notifications, scam_talk = min(notifications, limit // 4), min(scam_talk, limit // 4)
+    """Synthetic training texts in the model's form, as many genuine as fraud of each kind
+    (each module says why training needs them): ``config.notifications`` service
+    notifications (classifier/model/notifications.py), ``config.scam_talk`` warnings and
+    reports about scams against victims' accounts of scams under way (scam_talk.py), and
+    ``config.adverts`` genuine adverts against scam lures (adverts.py). With ``limit`` (a
+    smoke run's rows per file) at most ``limit // 4`` of each."""
+    cap = limit // 4 if limit is not None else None
+    notifications, scam_talk, adverts = (
+        count if cap is None else min(count, cap)
+        for count in (config.notifications, config.scam_talk, config.adverts)
+    )
     items: list[SyntheticText] = [
         *synthetic_notifications(notifications, load_knowledge(), rng),
         *synthetic_scam_talk(scam_talk, rng),
+        *synthetic_adverts(adverts, rng),
     ]
     return [
         Example(

@@ -40,7 +40,9 @@ _BANK_PHISHING: Final = "钓鱼短信-冒充银行"
 class Story:
     """One scam: who makes contact, what they claim, what they ask for."""
 
-    label: str
+    # The data label for the type heads; None for scams the data has no label for (the
+    # heads then learn nothing about the type, the fraud head still learns the class).
+    label: str | None
     actors: tuple[str, ...]
     claims: tuple[str, ...]
     demands: tuple[str, ...]
@@ -136,6 +138,93 @@ _STORIES: Final = (
         ("让我点链接输入卡号、密码和验证码", "让我登录一个网址验证身份"),
         ("要你点链接升级、解冻账户的短信", "说积分清零让你点链接兑换的短信"),
     ),
+    Story(
+        _ACQUAINTANCE,
+        (
+            "一个视频电话，画面里是我{relative}的脸，声音也像",
+            "一个声音跟我{relative}一模一样的电话",
+            "我{relative}的微信突然发来语音",
+        ),
+        (
+            "说他出车祸撞了人，要私了赔钱",
+            "说他在外地被扣住了，急需保证金",
+            "说他手机坏了，用朋友的号打的",
+        ),
+        (
+            "让我马上转{amount}元到一张卡上",
+            "让我先别告诉家里人，转{amount}元给他朋友",
+            "让我把钱打到一个陌生账户，说明天就还",
+        ),
+        ("视频里是熟人的脸、开口就借钱的", "AI换脸换声冒充亲人要钱的"),
+    ),
+    Story(
+        None,  # cash or gold handed over in person: the data has no such label
+        (
+            "一个自称{city}公安局的警官",
+            "一个“投资导师”",
+            "一个自称银行安全部的人",
+        ),
+        (
+            "说线上转账被风控了，只能线下入金",
+            "说我的存款要做资金核查",
+            "说我的账户涉案，钱要先交给他们保管",
+        ),
+        (
+            "让我去金店买{grams}克金条，交给上门的人带走",
+            "让我把现金取出来装进袋子，放到小区门口有人来取",
+            "让我取{amount}元现金交给来取件的“同事”",
+        ),
+        ("让你买金条、取现金交给上门的人的", "让你把现金放到指定地点有人来取的"),
+    ),
+    Story(
+        None,  # renting out bank cards, phone cards, accounts (两卡): no such label
+        ("一个兼职群里的人", "网上认识的一个“老板”", "一个很久没联系的老乡"),
+        (
+            "说把银行卡借他走流水，一天给{small}元",
+            "说出租闲置的手机卡和微信号就能赚钱",
+            "说帮他收款转账，每笔给百分之二的佣金",
+        ),
+        (
+            "让我把银行卡和U盾寄给他",
+            "让我配合刷脸，把收到的钱转到他给的账户",
+            "让我去营业厅多办几张卡给他",
+        ),
+        ("出租出借银行卡、手机卡赚钱的", "收购微信号、手机卡、银行卡的"),
+    ),
+    Story(
+        None,  # romance that turns to "investment" (杀猪盘): no such label
+        (
+            "婚恋网站上认识的一个“新加坡华侨”",
+            "一个说加错人了、后来天天聊的“外贸老板”",
+            "交友软件上认识的男朋友",
+        ),
+        (
+            "聊了两个月天天叫老婆，说他舅舅在一个平台做风控，稳赚",
+            "说他发现一个平台有漏洞，跟着他买稳赚",
+            "说他有内部渠道，带我一起赚钱以后结婚用",
+        ),
+        (
+            "让我在那个平台充值{amount}元",
+            "让我先交{small}元保证金才能提现",
+            "让我交20%的个人所得税才能把钱提出来",
+        ),
+        ("网上认识的“对象”带你投资的", "交友软件上的人让你在平台充值的"),
+    ),
+    Story(
+        None,  # game items and accounts: no such label
+        ("一个游戏里的玩家", "一个说能低价卖装备的人", "游戏群里一个自称客服的人"),
+        (
+            "说免费送皮肤",
+            "说他的账号便宜卖，只要三折",
+            "说我的游戏账号违规要冻结",
+        ),
+        (
+            "让孩子加QQ，用家长手机扫码“认证”",
+            "让我先在一个交易网站付{small}元",
+            "让我交{small}元解冻保证金",
+        ),
+        ("游戏里说免费送皮肤、低价卖账号的", "要孩子用家长手机扫码领皮肤的"),
+    ),
 )
 
 # Genuine frames: the narrator refused, warns others, or reports a closed case.
@@ -162,6 +251,28 @@ _NOTICES: Final = (
     "【{police}】温馨提示：{summary}都是诈骗。{advice}",
     "{police}提醒：近期辖区发生多起诈骗案，{summary}都是诈骗，{advice}",
     "【{police}】反诈提醒：凡是{summary}，都是诈骗！{advice}",
+)
+# A bank's own anti-fraud notice names the scams in the words a scam uses.
+_BANK_NOTICES: Final = (
+    "【{bank}】温馨提示：近期有不法分子冒充银行或公检法人员，凡是{summary}，都是诈骗。"
+    "{bank}客服热线为{hotline}，我行不会要求您向个人账户转账或提供短信验证码。",
+    "【{bank}】防诈提醒：{summary}都是诈骗，请勿转账、勿点陌生链接。如有疑问请拨打{hotline}。",
+)
+# A relative's story, told by the family: escaped (genuine) or still in it (fraud).
+_KIN_ESCAPED: Final = (
+    "{kin}{when}也遇到了：{actor_k}{claim_k}，{demand_k}。{kin_refusal}",
+    "说个事提醒大家：{kin}{when}接到了，{actor_k}{claim_k}，{demand_k}。{kin_refusal}",
+)
+_KIN_REFUSALS: Final = (
+    "{kin}直接打电话给家里人核实，根本没这回事。{kin}做得对！大家都提醒一下家里老人。",
+    "还好{kin}先来问我了，我们直接报了警，一分钱没转。",
+    "{kin}没理他，挂了就拉黑了。",
+    "银行柜员看出不对劲报了警，民警把{kin}劝住了，钱保住了。",
+)
+_KIN_ONGOING: Final = (
+    "{kin}{when}碰上个事：{actor_k}{claim_k}，{demand_k}，{kin}已经转了{amount}元，钱还能追回来吗？",
+    "{kin}说{when}{actor_k}找{pronoun}，{claim_k}，{demand_k}，{kin}准备去办了，这个是不是骗局啊？",
+    "{kin}最近被{actor_k}缠上了，{claim_k}，现在{demand_k}，我怎么劝都不听，怎么办？",
 )
 # News speaks of the victim in the third person: 我 in the story pieces becomes 其.
 _NEWS: Final = (
@@ -204,7 +315,25 @@ _OUTCOMES: Final = (
     "其家人发现异常后报警，警方及时止付",
     "嫌疑人已被抓获",
 )
-_BANKS: Final = ("工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "交通银行")
+# Banks with their national hotlines (as in knowledge/official.yaml).
+_BANK_HOTLINES: Final = (
+    ("工商银行", "95588"),
+    ("建设银行", "95533"),
+    ("农业银行", "95599"),
+    ("中国银行", "95566"),
+    ("招商银行", "95555"),
+    ("交通银行", "95559"),
+)
+_RELATIVES: Final = ("表哥", "儿子", "孙子", "外甥", "侄女")
+# The narrator's relative in a family's story, with the pronoun that replaces 我.
+_KIN: Final = (
+    ("我爸", "他"),
+    ("我妈", "她"),
+    ("我奶奶", "她"),
+    ("我外婆", "她"),
+    ("我姐", "她"),
+    ("我舅舅", "他"),
+)
 
 
 def _fill(template: str, story: Story, rng: random.Random) -> str:
@@ -213,11 +342,22 @@ def _fill(template: str, story: Story, rng: random.Random) -> str:
         rng.choice(story.claims),
         rng.choice(story.demands),
     )
+    bank, hotline = rng.choice(_BANK_HOTLINES)
+    kin, pronoun = rng.choice(_KIN)
     slots = {
         "city": rng.choice(_CITIES),
         "amount": f"{rng.choice([3000, 8000, 20000, 50000, 120000, 380000]):,}",
         "small": str(rng.choice([199, 500, 880, 1000, 2000, 6000])),
-        "bank": rng.choice(_BANKS),
+        "bank": bank,
+        "hotline": hotline,
+        "relative": rng.choice(_RELATIVES),
+        "grams": str(rng.choice([100, 200, 500, 600, 1000])),
+        "kin": kin,
+        "pronoun": pronoun,
+        "actor_k": actor.replace("我", pronoun),
+        "claim_k": claim.replace("我", pronoun),
+        "demand_k": demand.replace("我", pronoun),
+        "kin_refusal": rng.choice(_KIN_REFUSALS),
         "when": rng.choice(_WHEN),
         "actor": actor,
         "claim": claim,
@@ -235,19 +375,24 @@ def _fill(template: str, story: Story, rng: random.Random) -> str:
         "age": str(rng.randint(19, 78)),
         "outcome": rng.choice(_OUTCOMES),
     }
-    # Two passes: some slots (an actor, a claim) hold {city}, {amount}, {small} or {bank}.
-    return template.format(**slots).format(**slots)
+    # Passes until every slot is filled: an actor or a refusal holds {city}, {kin}, ...,
+    # and an actor may hold {relative} itself.
+    text = template
+    while "{" in text:
+        text = text.format(**slots)
+    return text
 
 
 def synthetic_scam_talk(count: int, rng: random.Random) -> list[SyntheticText]:
     """``count`` genuine messages about scams (warnings, refusals, notices, news) and
     ``count`` victims' accounts of the same scams still under way, alternating."""
-    genuine_frames = (*_REFUSED, *_WARNINGS, *_NOTICES, *_NEWS)
+    genuine_frames = (*_REFUSED, *_WARNINGS, *_NOTICES, *_NEWS, *_BANK_NOTICES, *_KIN_ESCAPED)
+    fraud_frames = (*_ONGOING, *_KIN_ONGOING)
     result: list[SyntheticText] = []
     for index in range(2 * count):
         story = rng.choice(_STORIES)
         if index % 2:
-            text = _fill(rng.choice(_ONGOING), story, rng)
+            text = _fill(rng.choice(fraud_frames), story, rng)
             result.append(SyntheticText(text, True, story.label))
         else:
             result.append(SyntheticText(_fill(rng.choice(genuine_frames), story, rng), False, None))

@@ -80,7 +80,7 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     rng = random.Random(config.seed)
     rows = _rows(config, "train", limit, config.seed)
     examples = [to_example(row, rng) for row in rows]
-    synthetic = synthetic_examples(config.notifications, config.scam_talk, rng, limit=limit)
+    synthetic = synthetic_examples(config, rng, limit=limit)
     examples += synthetic
     type_key = _type_keys()
     model = NgramModel.fit(

@@ -92,7 +92,7 @@ def training_examples(
     train = [to_example(row, rng) for row in capped]
     if dialogues and mix:
         train += chat_mixed(capped, dialogues, mix, rng)
-    train += synthetic_examples(config.notifications, config.scam_talk, rng, limit=limit)
+    train += synthetic_examples(config, rng, limit=limit)
     valid = [to_example(row, rng) for row in valid_rows]
     vocabulary_texts = [example.text for example in train + valid]
     if limit is None:
@@ -337,6 +337,7 @@ def _meta(
             "files": list(DATA_FILES),
             "notifications": config.notifications,
             "scam_talk": config.scam_talk,
+            "adverts": config.adverts,
         },
     }
 

@@ -103,6 +103,39 @@ def test_eval_prints_components_side_by_side(
     assert printed.err.startswith("no baseline: these files have no train rows with fraud")
 
 
+def test_eval_fits_the_baseline_on_files_without_rows_of_the_split(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    train = [
+        {"text": f"{SCAM}，编号{i}", "label": "fraud", "type": "冒充公检法", "split": "train"}
+        for i in range(6)
+    ] + [
+        {
+            "text": f"明天上午{i}点开会，记得带电脑",
+            "label": "normal",
+            "type": "正常",
+            "split": "train",
+        }
+        for i in range(6)
+    ]
+    labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in train), "utf-8")
+    outside = tmp_path / "outside.jsonl"
+    held = [
+        {"text": SCAM, "label": "fraud", "type": "impersonate_police", "split": "holdout"},
+        {"text": "周末一起吃饭吗", "label": "normal", "type": "正常", "split": "holdout"},
+    ]
+    outside.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in held), "utf-8")
+    assert main(["eval", str(labelled), str(outside), "--split", "holdout", "--json"]) == 0
+    printed = capsys.readouterr()
+    report = json.loads(printed.out)
+    assert list(report["sources"]) == ["outside"]
+    assert report["sources"]["outside"]["components"]["baseline"] is not None
+    assert "labelled.jsonl: no rows with split=holdout, train rows only" in printed.err
+    assert main(["eval", str(labelled), "--split", "nowhere"]) == 2
+    assert "no rows with split=nowhere in any file" in capsys.readouterr().err
+
+
 def test_type_accuracy_reports_catch_all_refinements_separately(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from classifier.model.config import TrainConfig
 from classifier.model.dataset import synthetic_examples
 from classifier.model.notifications import PUBLIC_SERVICE_SENDERS, synthetic_notifications
 from classifier.model.prepare import URL, model_text
@@ -40,8 +41,9 @@ def test_genuine_notifications_never_send_you_to_a_link() -> None:
 
 
 def test_same_seed_same_texts_in_the_models_form() -> None:
-    first = synthetic_examples(20, 0, random.Random(11))
-    again = synthetic_examples(20, 0, random.Random(11))
+    config = TrainConfig(notifications=20)
+    first = synthetic_examples(config, random.Random(11))
+    again = synthetic_examples(config, random.Random(11))
     assert first == again
     assert all(example.text == example.text.lower() for example in first)
     assert {example.file for example in first} == {"synthetic"}
