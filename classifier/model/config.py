@@ -29,6 +29,9 @@ class EncoderConfig(_Strict):
     split_layer: int = 8
     group_cap: int = 3
     chat_mix: int = 1000
+    # Rows of each class under a chat title, as a screenshot's text arrives; 0 = none, as
+    # before 2026-12-04.
+    titled: int = Field(default=0, ge=0)
     epochs: int = 2
     batch_size: int = 32
     lr_layers: float = 5e-5

@@ -145,6 +145,40 @@ def chat_mixed(
     return [to_example(row, rng, embed_in_chat(str(row["text"]), dialogues, rng)) for row in picked]
 
 
+# Chat titles above a forwarded screenshot's text (the bot's OCR reads the title first):
+# people, family groups, services and numbers, in both classes alike.
+SCREEN_TITLES = (
+    "妈妈",
+    "老爸",
+    "姐",
+    "张伟",
+    "李娜",
+    "王经理",
+    "小刘",
+    "相亲相爱一家人",
+    "302宿舍",
+    "阳光小区业主群",
+    "客服",
+    "在线客服",
+    "未知联系人",
+    "95588",
+    "10086",
+    "+86 138 2750 1146",
+    "微信支付",
+    "系统通知",
+)
+
+
+def titled(rows: Sequence[dict[str, Any]], count: int, rng: random.Random) -> list[Example]:
+    """``count`` fraud and ``count`` normal rows under a chat title line, the way text read
+    from a screenshot starts. Both classes get the same titles, so a title says nothing:
+    without them the encoder read "客服" or "95588" above a family message as fraud."""
+    fraud = [row for row in rows if row["label"] == "fraud"]
+    normal = [row for row in rows if row["label"] == "normal"]
+    picked = rng.sample(fraud, min(count, len(fraud))) + rng.sample(normal, min(count, len(normal)))
+    return [to_example(row, rng, f"{rng.choice(SCREEN_TITLES)}\n{row['text']}") for row in picked]
+
+
 def synthetic_examples(
     config: TrainConfig, rng: random.Random, *, limit: int | None = None
 ) -> list[Example]:

@@ -31,6 +31,7 @@ from classifier.model.dataset import (
     chat_turns,
     load_split,
     synthetic_examples,
+    titled,
     to_example,
 )
 from classifier.model.encoder import ScamEncoder, simulate_int8
@@ -81,7 +82,7 @@ def _limit(
 def training_examples(
     config: TrainConfig, rng: random.Random, limit: int | None
 ) -> tuple[list[Example], list[Example], list[str]]:
-    """Train (capped groups + chat-mixed + synthetic texts) and valid examples, and
+    """Train (capped groups + chat-mixed + synthetic + titled texts) and valid examples, and
     every text for the vocabulary."""
     data_dir = config.resolved_data_dir()
     train_rows = _limit(load_split(data_dir, "train"), limit, rng)
@@ -93,6 +94,9 @@ def training_examples(
     if dialogues and mix:
         train += chat_mixed(capped, dialogues, mix, rng)
     train += synthetic_examples(config, rng, limit=limit)
+    with_title = config.encoder.titled if limit is None else min(config.encoder.titled, limit // 4)
+    if with_title:
+        train += titled(capped, with_title, rng)
     valid = [to_example(row, rng) for row in valid_rows]
     vocabulary_texts = [example.text for example in train + valid]
     if limit is None:

@@ -29,14 +29,22 @@ EVERYDAY = [
     # synthetic notifications (classifier/model/notifications.py) the first was high risk.
     "【中国银行】您的验证码是204981，用于手机银行登录，5分钟内有效。工作人员不会向您索取，请勿泄露。",
     "【交通银行】您正在进行网上银行身份核实，手机动态密码：583920，密码序号12，请勿泄露。谨防诈骗！",
+    # Talk about scams and a genuine refund: the data has no genuine text that names a scam.
+    "【建设银行】温馨提示：近期有不法分子冒充客服以“注销校园贷”“调整额度”为由诱导转账，"
+    "建行客服热线95533，我行不会要求您向个人账户转账。",
+    "我同学差点被骗，有人说帮他注销京东金条，让他下载会议软件，他直接挂了打了官方电话，根本没这回事。",
+    "【京东】您的退款已完成，退款128.00元已原路退回至您的微信零钱。",
 ]
 
-# Scams as they arrive in a chat: paraphrased, conversational, between ordinary turns; and
-# a code request in a genuine notification's voice.
+# Scams as they arrive in a chat: paraphrased, conversational, between ordinary turns; a
+# code request in a genuine notification's voice; scam adverts.
 CHAT_SCAMS = [
     "在吗？\n我是你表哥，换了新号码。\n我这边出了点急事，你能不能先借我三万块，转到我朋友的卡上，明天就还你，别跟家里人说。",
     "您好，这里是市医保局，您的医保卡被人冒用涉嫌骗保，现在转接公安民警给您做笔录，请不要挂断电话，也不要告诉家人。",
     "【中国银行】您的验证码是204981。您好，我是中行客服，您的账户需要升级，请把这个验证码回复给我完成验证。",
+    # Adverts: the data files nearly all of them as normal (classifier/model/adverts.py).
+    "不看征信、黑户也能下款，秒批5万，先交880元会员费，加V：dk5521",
+    "收购闲置实名手机卡、微信号，一个200元，当天结算，联系飞机 @shouka88",
 ]
 
 
@@ -112,6 +120,6 @@ def test_everyday_messages_stay_calm(fused: Analyzer, text: str) -> None:
 
 
 @pytest.mark.parametrize("text", CHAT_SCAMS)
-def test_scams_inside_a_chat_still_warn(fused: Analyzer, text: str) -> None:
+def test_chats_and_adverts_that_are_scams_warn(fused: Analyzer, text: str) -> None:
     verdict = fused.analyze_offline(Submission(text=text))
     assert verdict.risk in (RiskLevel.HIGH, RiskLevel.MEDIUM), verdict.components
