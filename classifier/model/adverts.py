@@ -23,7 +23,8 @@ from __future__ import annotations
 import random
 from typing import Final
 
-from classifier.model.notifications import SyntheticText
+from classifier.model.notifications import SyntheticText, official_hotlines
+from knowledge import Knowledge
 
 # Data labels (as in ../shared/data) for the type heads; None where the data has none.
 _LOAN: Final = "虚假贷款"
@@ -138,15 +139,10 @@ def _contact(rng: random.Random) -> str:
     )
 
 
-# Genuine senders with their national hotlines (as in knowledge/official.yaml), so that a
-# genuine advert never gives another organisation's number.
-_BANKS: Final = (
-    ("招商银行", "95555"),
-    ("工商银行", "95588"),
-    ("建设银行", "95533"),
-    ("中国银行", "95566"),
-    ("平安银行", "95511"),
-)
+# Genuine senders with their national hotlines, so that a genuine advert never gives
+# another organisation's number: banks are brand tokens of knowledge/official.yaml, which
+# gives their hotlines; insurers are not in it.
+_BANKS: Final = ("招商银行", "工商银行", "建设银行", "中国银行", "平安银行")
 _EMPLOYERS: Final = (
     ("顺丰速运", "sf-express.com"),
     ("海底捞", "haidilao.com"),
@@ -157,7 +153,7 @@ _EMPLOYERS: Final = (
 _INSURERS: Final = (("中国平安", "95511"), ("中国人保", "95518"), ("太平洋保险", "95500"))
 
 
-def _fill(template: str, rng: random.Random) -> str:
+def _fill(template: str, hotlines: dict[str, str], rng: random.Random) -> str:
     price = rng.choice([199, 680, 1280, 1880, 2999, 4999])
     fee = rng.choice([200, 380, 680, 1000, 2000, 3000])
     slots = {key: rng.choice(values) for key, values in _SLOTS.items()}
@@ -180,7 +176,8 @@ def _fill(template: str, rng: random.Random) -> str:
         "rate": f"{rng.choice([2.8, 3.1, 3.45, 3.6, 4.2])}",
         **dict(zip(("company", "domain"), rng.choice(_EMPLOYERS), strict=True)),
         # A template names a bank or an insurer, never both.
-        **dict(zip(("bank", "hotline"), rng.choice(_BANKS), strict=True)),
+        "bank": (bank := rng.choice(_BANKS)),
+        "hotline": hotlines[bank],
         **(
             dict(zip(("insurer", "hotline"), rng.choice(_INSURERS), strict=True))
             if "{insurer}" in template
@@ -197,13 +194,15 @@ def _fill(template: str, rng: random.Random) -> str:
     return template.format(**slots)
 
 
-def synthetic_adverts(count: int, rng: random.Random) -> list[SyntheticText]:
+def synthetic_adverts(count: int, knowledge: Knowledge, rng: random.Random) -> list[SyntheticText]:
     """``count`` scam adverts and ``count`` genuine ones, alternating."""
+    hotlines = official_hotlines(knowledge, _BANKS)
     result: list[SyntheticText] = []
     for index in range(2 * count):
         if index % 2:
             label, template = rng.choice(_SCAM_ADS)
-            result.append(SyntheticText(_fill(template, rng), True, label))
+            result.append(SyntheticText(_fill(template, hotlines, rng), True, label))
         else:
-            result.append(SyntheticText(_fill(rng.choice(_GENUINE_ADS), rng), False, None))
+            genuine = _fill(rng.choice(_GENUINE_ADS), hotlines, rng)
+            result.append(SyntheticText(genuine, False, None))
     return result

@@ -193,10 +193,11 @@ def synthetic_examples(
         count if cap is None else min(count, cap)
         for count in (config.notifications, config.scam_talk, config.adverts)
     )
+    knowledge = load_knowledge()
     items: list[SyntheticText] = [
-        *synthetic_notifications(notifications, load_knowledge(), rng),
-        *synthetic_scam_talk(scam_talk, rng),
-        *synthetic_adverts(adverts, rng),
+        *synthetic_notifications(notifications, knowledge, rng),
+        *synthetic_scam_talk(scam_talk, knowledge, rng),
+        *synthetic_adverts(adverts, knowledge, rng),
     ]
     return [
         Example(

@@ -298,6 +298,18 @@ def _slots(rng: random.Random, org: str, hotline: str, brand: str) -> dict[str, 
     }
 
 
+def official_hotlines(knowledge: Knowledge, brands: tuple[str, ...]) -> dict[str, str]:
+    """The national hotline of each brand (a brand token in knowledge/official.yaml, e.g.
+    工商银行 → 95588), so that a synthetic genuine message never gives a wrong number."""
+    phones = {
+        token: org.phones[0]
+        for org in knowledge.organisations.values()
+        if org.phones
+        for token in org.brand_tokens
+    }
+    return {brand: phones[brand] for brand in brands}
+
+
 def synthetic_notifications(
     count: int, knowledge: Knowledge, rng: random.Random
 ) -> list[SyntheticText]:

@@ -24,7 +24,8 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
-from classifier.model.notifications import SyntheticText
+from classifier.model.notifications import SyntheticText, official_hotlines
+from knowledge import Knowledge
 
 # Data labels (as in ../shared/data) of the stories, for the type heads.
 _POLICE: Final = "冒充公检法"
@@ -315,15 +316,8 @@ _OUTCOMES: Final = (
     "其家人发现异常后报警，警方及时止付",
     "嫌疑人已被抓获",
 )
-# Banks with their national hotlines (as in knowledge/official.yaml).
-_BANK_HOTLINES: Final = (
-    ("工商银行", "95588"),
-    ("建设银行", "95533"),
-    ("农业银行", "95599"),
-    ("中国银行", "95566"),
-    ("招商银行", "95555"),
-    ("交通银行", "95559"),
-)
+# Banks (brand tokens of knowledge/official.yaml, which gives their hotlines).
+_BANKS: Final = ("工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "交通银行")
 _RELATIVES: Final = ("表哥", "儿子", "孙子", "外甥", "侄女")
 # The narrator's relative in a family's story, with the pronoun that replaces 我.
 _KIN: Final = (
@@ -336,20 +330,20 @@ _KIN: Final = (
 )
 
 
-def _fill(template: str, story: Story, rng: random.Random) -> str:
+def _fill(template: str, story: Story, hotlines: dict[str, str], rng: random.Random) -> str:
     actor, claim, demand = (
         rng.choice(story.actors),
         rng.choice(story.claims),
         rng.choice(story.demands),
     )
-    bank, hotline = rng.choice(_BANK_HOTLINES)
+    bank = rng.choice(_BANKS)
     kin, pronoun = rng.choice(_KIN)
     slots = {
         "city": rng.choice(_CITIES),
         "amount": f"{rng.choice([3000, 8000, 20000, 50000, 120000, 380000]):,}",
         "small": str(rng.choice([199, 500, 880, 1000, 2000, 6000])),
         "bank": bank,
-        "hotline": hotline,
+        "hotline": hotlines[bank],
         "relative": rng.choice(_RELATIVES),
         "grams": str(rng.choice([100, 200, 500, 600, 1000])),
         "kin": kin,
@@ -383,17 +377,21 @@ def _fill(template: str, story: Story, rng: random.Random) -> str:
     return text
 
 
-def synthetic_scam_talk(count: int, rng: random.Random) -> list[SyntheticText]:
+def synthetic_scam_talk(
+    count: int, knowledge: Knowledge, rng: random.Random
+) -> list[SyntheticText]:
     """``count`` genuine messages about scams (warnings, refusals, notices, news) and
     ``count`` victims' accounts of the same scams still under way, alternating."""
     genuine_frames = (*_REFUSED, *_WARNINGS, *_NOTICES, *_NEWS, *_BANK_NOTICES, *_KIN_ESCAPED)
     fraud_frames = (*_ONGOING, *_KIN_ONGOING)
+    hotlines = official_hotlines(knowledge, _BANKS)
     result: list[SyntheticText] = []
     for index in range(2 * count):
         story = rng.choice(_STORIES)
         if index % 2:
-            text = _fill(rng.choice(fraud_frames), story, rng)
+            text = _fill(rng.choice(fraud_frames), story, hotlines, rng)
             result.append(SyntheticText(text, True, story.label))
         else:
-            result.append(SyntheticText(_fill(rng.choice(genuine_frames), story, rng), False, None))
+            genuine = _fill(rng.choice(genuine_frames), story, hotlines, rng)
+            result.append(SyntheticText(genuine, False, None))
     return result

@@ -8,6 +8,8 @@ import re
 from classifier.model.adverts import synthetic_adverts
 from knowledge import load_knowledge
 
+KNOWLEDGE = load_knowledge()
+
 # What police notices name as the tells of a scam advert.
 _FEE = re.compile(r"先交|先付|只需交|只需支付|垫付|充\d+送")
 _PROMISE = re.compile(
@@ -19,21 +21,21 @@ _ILLEGAL = re.compile(r"出租|收购|走个流水|下载http|不走平台")
 
 
 def test_as_many_genuine_as_scam_adverts_every_slot_filled() -> None:
-    items = synthetic_adverts(80, random.Random(3))
+    items = synthetic_adverts(80, KNOWLEDGE, random.Random(3))
     assert len(items) == 160 and sum(item.fraud for item in items) == 80
     for item in items:
         assert "{" not in item.text and "}" not in item.text, item.text
 
 
 def test_every_scam_advert_shows_a_tell_and_a_private_contact() -> None:
-    for item in synthetic_adverts(300, random.Random(5)):
+    for item in synthetic_adverts(300, KNOWLEDGE, random.Random(5)):
         if item.fraud:
             assert _PRIVATE_CONTACT.search(item.text), item.text
             assert any(p.search(item.text) for p in (_FEE, _PROMISE, _ILLEGAL)), item.text
 
 
 def test_no_genuine_advert_asks_for_money_first_or_gives_a_private_contact() -> None:
-    for item in synthetic_adverts(300, random.Random(7)):
+    for item in synthetic_adverts(300, KNOWLEDGE, random.Random(7)):
         if not item.fraud:
             assert not _FEE.search(item.text), item.text
             assert not _PROMISE.search(item.text), item.text
@@ -43,11 +45,11 @@ def test_no_genuine_advert_asks_for_money_first_or_gives_a_private_contact() -> 
 def test_a_genuine_bank_advert_gives_that_banks_own_hotline() -> None:
     by_name = {
         token: org
-        for org in load_knowledge().organisations.values()
+        for org in KNOWLEDGE.organisations.values()
         for token in (org.name, *org.brand_tokens)
     }
     checked = 0
-    for item in synthetic_adverts(300, random.Random(9)):
+    for item in synthetic_adverts(300, KNOWLEDGE, random.Random(9)):
         match = re.search(r"95\d{3}", item.text)
         sender = re.match(r"【(.+?银行)】", item.text)
         if item.fraud or not match or not sender:
@@ -59,8 +61,8 @@ def test_a_genuine_bank_advert_gives_that_banks_own_hotline() -> None:
 
 
 def test_labels_are_data_labels_or_none() -> None:
-    knowledge = load_knowledge()
-    labels = {item.type_label for item in synthetic_adverts(300, random.Random(11))}
+    knowledge = KNOWLEDGE
+    labels = {item.type_label for item in synthetic_adverts(300, KNOWLEDGE, random.Random(11))}
     assert None in labels
     for label in labels - {None}:
         assert knowledge.type_for_dataset_label(str(label))

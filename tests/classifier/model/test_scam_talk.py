@@ -9,18 +9,20 @@ from classifier.model.dataset import synthetic_examples
 from classifier.model.scam_talk import synthetic_scam_talk
 from knowledge import load_knowledge
 
+KNOWLEDGE = load_knowledge()
+
 
 def test_as_many_warnings_as_scams_under_way_every_slot_filled() -> None:
-    items = synthetic_scam_talk(60, random.Random(3))
+    items = synthetic_scam_talk(60, KNOWLEDGE, random.Random(3))
     assert len(items) == 120 and sum(item.fraud for item in items) == 60
     for item in items:
         assert "{" not in item.text and "}" not in item.text, item.text
 
 
 def test_scams_under_way_carry_data_labels_and_warnings_none() -> None:
-    knowledge = load_knowledge()
+    knowledge = KNOWLEDGE
     labelled = 0
-    for item in synthetic_scam_talk(60, random.Random(5)):
+    for item in synthetic_scam_talk(60, KNOWLEDGE, random.Random(5)):
         if item.fraud and item.type_label is not None:
             labelled += 1
             assert knowledge.type_for_dataset_label(item.type_label)  # a label the data uses
@@ -31,7 +33,7 @@ def test_scams_under_way_carry_data_labels_and_warnings_none() -> None:
 
 
 def test_the_frame_not_the_topic_separates_the_classes() -> None:
-    items = synthetic_scam_talk(300, random.Random(7))
+    items = synthetic_scam_talk(300, KNOWLEDGE, random.Random(7))
     genuine = [item.text for item in items if not item.fraud]
     fraud = [item.text for item in items if item.fraud]
     # The same scam words occur in both classes ...
@@ -48,14 +50,14 @@ def test_the_frame_not_the_topic_separates_the_classes() -> None:
 def test_news_tells_of_the_victim_in_the_third_person() -> None:
     news = [
         item.text
-        for item in synthetic_scam_talk(300, random.Random(9))
+        for item in synthetic_scam_talk(300, KNOWLEDGE, random.Random(9))
         if item.text.startswith("据警方通报")
     ]
     assert news and not any("让我" in text or "说我" in text for text in news)
 
 
 def test_family_stories_tell_of_the_relative_not_of_me() -> None:
-    items = synthetic_scam_talk(300, random.Random(13))
+    items = synthetic_scam_talk(300, KNOWLEDGE, random.Random(13))
     stories = [item for item in items if item.text.startswith(("我爸", "我妈", "我奶奶", "我姐"))]
     assert {item.fraud for item in stories} == {True, False}
     for item in stories:
@@ -64,7 +66,7 @@ def test_family_stories_tell_of_the_relative_not_of_me() -> None:
 
 def test_a_bank_notice_gives_that_banks_own_hotline() -> None:
     hotlines = {"工商银行": "95588", "建设银行": "95533", "招商银行": "95555"}
-    notices = [item.text for item in synthetic_scam_talk(400, random.Random(17))]
+    notices = [item.text for item in synthetic_scam_talk(400, KNOWLEDGE, random.Random(17))]
     checked = 0
     for text in notices:
         for bank, hotline in hotlines.items():
