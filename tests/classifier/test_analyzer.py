@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from classifier import (
     analyze_batch,
     default_analyzer,
 )
+from classifier.analyzer import MAX_ANALYSED_CHARS
 from classifier.evasions import EVASIONS
 
 EXAMPLES = yaml.safe_load(
@@ -105,12 +105,12 @@ def test_analyze_never_raises(text: str) -> None:
         max_size=8,
     ).map(lambda parts: ("".join(parts) or "x") * (100_000 // max(1, len("".join(parts)))))
 )
-def test_huge_inputs_stay_bounded(text: str) -> None:
-    start = time.perf_counter()
+def test_huge_inputs_are_cut_and_say_so(text: str) -> None:
+    # Time is measured by `scamcheck bench`, not here; what must hold is that only the first
+    # MAX_ANALYSED_CHARS are read and the verdict says the message was cut.
     verdict = default_analyzer().analyze_offline(Submission(text=text))
-    # A bound, not a benchmark: generous enough for a loaded CI machine.
-    assert time.perf_counter() - start < 10
     assert verdict.risk in RiskLevel
+    assert (verdict.components.get("truncated") == 1.0) == (len(text) > MAX_ANALYSED_CHARS)
 
 
 async def test_blocklist_hit_raises_the_risk_and_names_the_type() -> None:
