@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 import segno
@@ -87,18 +86,6 @@ def test_long_payload_is_capped_and_control_characters_dropped() -> None:
     payload = "A\x07" + "b" * (MAX_PAYLOAD_CHARS + 200)
     (code,) = decode_qr(_canvas(_qr(payload, scale=3)))
     assert code.payload.startswith("Ab") and len(code.payload) == MAX_PAYLOAD_CHARS
-
-
-def test_decoding_a_screenshot_is_fast() -> None:
-    page = _canvas(_qr(WECHAT_PAY))
-    decode_qr(page)  # warm-up
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        decode_qr(page)
-        timings.append(time.perf_counter() - started)
-    # Target 50 ms on 2 idle cores; the bound leaves room for a busy CI machine.
-    assert sorted(timings)[2] < 0.25
 
 
 def test_payment_codes_are_masked_and_links_are_not() -> None:

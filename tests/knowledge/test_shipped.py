@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import re._constants as _sre  # the parsed form of a pattern, read by one test
 import re._parser as _sre_parse
-import time
 from typing import Any
 
 import pytest
@@ -196,15 +195,3 @@ def test_data_is_read_only(kb: Knowledge) -> None:
         kb.fraud_types["x"] = kb.fraud_types["other"]  # type: ignore[index]
     with pytest.raises(ValidationError):
         kb.fraud_types["other"].name = "x"  # type: ignore[misc]
-
-
-def test_loads_fast() -> None:
-    load_knowledge()  # warm up imports and the OpenCC converter
-    best = min(_timed_load() for _ in range(3))
-    assert best < 0.3
-
-
-def _timed_load() -> float:
-    start = time.perf_counter()
-    load_knowledge()
-    return time.perf_counter() - start
