@@ -283,6 +283,20 @@ def test_safe_regexes_are_accepted(pattern: str) -> None:
     assert regex_problem(pattern) is None
 
 
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\d+ ?天(内)?出证", r"(每笔|\d+ ?个点)", r"(?:x|\d*)y", r"[\d一二]+ ?元"],
+)
+def test_regexes_opening_with_a_digit_run_are_rejected(pattern: str) -> None:
+    problem = regex_problem(pattern)
+    assert problem is not None and "quadratically" in problem
+
+
+@pytest.mark.parametrize("pattern", [r"(?<!\d)\d+ ?天", r"a(b|\d+ ?期)", r"x(\d+)", r"\d{1,4}次"])
+def test_anchored_or_bounded_digit_runs_are_accepted(pattern: str) -> None:
+    assert regex_problem(pattern) is None
+
+
 def test_regex_matching_empty_string_is_rejected() -> None:
     problem = regex_problem("a*")
     assert problem is not None and "empty string" in problem
