@@ -207,17 +207,20 @@ class Analyzer:
         (their type distributions combined, weighed on valid: 98.1 % of the typed valid
         fraud rows right, against the rules' 77.7 %). The rules name the types the data
         never had (中奖 scams, which the data files under 其他; chat scams such as 杀猪盘)
-        when they are confident, and every type when they are surer than the learned
-        components that the message is fraud at all."""
+        when they have some evidence for them, and every type when they are surer than
+        the learned components that the message is fraud at all."""
         known = set(self.model.text_model.type_names) if self.model else set()
+        # The heads cannot name a type they never saw, so their answer is a near miss at
+        # best (a 杀猪盘 chat called 冒充熟人): low-risk rule evidence for such a type is
+        # enough.
+        unknown_to_heads = rule_type not in known and rule_strength >= self.thresholds.low
         # A type head says P(type | fraud): where the rules are surer than the learned
         # components that this is fraud at all (a chat the models read as calm), the
         # rules' type is the better-founded one.
-        if (
-            rule_type is not None
-            and (rule_type not in known or rule_strength > scores.learned_support)
-            and rule_strength >= self.thresholds.medium
-        ):
+        surer_than_heads = (
+            rule_strength > scores.learned_support and rule_strength >= self.thresholds.medium
+        )
+        if rule_type is not None and (unknown_to_heads or surer_than_heads):
             return rule_type
         if scores.learned_type is not None and score >= self.thresholds.medium:
             return scores.learned_type

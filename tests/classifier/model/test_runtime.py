@@ -113,6 +113,32 @@ def test_chatty_investment_lures_warn_with_the_rules_type(fused: Analyzer, text:
     assert verdict.fraud_type == "fake_investment"
 
 
+@pytest.mark.parametrize(
+    ("text", "fraud_type"),
+    [
+        (
+            "买家：你这个王者号我要了，1800，我们在“游戏交易宝”平台交易吧。\n我：好的，我注册了\n"
+            "买家：平台说你账户没开保证金，钱被冻结了，你先充200就能提现了",
+            "game_trade",
+        ),
+        (
+            "兄弟最近咋样？说正事，有个赚钱门路，你把你的微信号借我用几天，帮人收款就行，每天给你300",
+            "two_cards_mule",
+        ),
+    ],
+)
+def test_types_the_heads_never_saw_come_from_low_risk_rule_evidence(
+    fused: Analyzer, text: str, fraud_type: str
+) -> None:
+    # The models are sure these chats are fraud, but their heads know only the data's
+    # twelve types and call them 冒充熟人; the rules' weak evidence names the real one.
+    assert fused.model is not None
+    assert fraud_type not in fused.model.text_model.type_names
+    verdict = fused.analyze_offline(Submission(text=text))
+    assert verdict.risk is RiskLevel.HIGH
+    assert verdict.fraud_type == fraud_type
+
+
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_everyday_messages_stay_calm(fused: Analyzer, text: str) -> None:
     verdict = fused.analyze_offline(Submission(text=text))
