@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -93,11 +94,23 @@ def _app(server: LinkServer) -> web.Application:
             await asyncio.sleep(0.1)
         return response
 
-    async def bomb(request: web.Request) -> web.Response:
+    async def bomb(request: web.Request) -> web.StreamResponse:
+        # An endless gzip stream of zeros (about 1 KB on the wire per MiB decoded): only a
+        # client that stops decoding at its cap ever finishes reading it.
         await record(request)
-        body = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
         headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
-        return web.Response(body=body, headers=headers)
+        response = web.StreamResponse(headers=headers)
+        await response.prepare(request)
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+        zeros = b"\0" * (1 << 20)
+        try:
+            while True:
+                await response.write(
+                    compressor.compress(zeros) + compressor.flush(zlib.Z_SYNC_FLUSH)
+                )
+                await asyncio.sleep(0)  # the client shares this event loop
+        except ConnectionError:  # the client hung up, as it should
+            return response
 
     async def gzipped(request: web.Request) -> web.Response:
         await record(request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import httpx
 import pytest
@@ -190,12 +189,12 @@ async def test_a_huge_body_is_capped(fetcher: GuardedFetcher, link_server: LinkS
 async def test_a_gzip_bomb_stops_at_the_cap(
     fetcher: GuardedFetcher, link_server: LinkServer
 ) -> None:
-    started = time.perf_counter()
+    # The stream never ends: had the client not stopped at its cap, the fetch would end
+    # in the overall deadline's TIMEOUT failure instead.
     result = await fetcher.fetch(link_server.url("/bomb"))
     assert result.failure is None
     assert len(result.body) == 512 * 1024
     assert result.truncated
-    assert time.perf_counter() - started < 2
 
 
 async def test_a_gzipped_page_is_decoded(fetcher: GuardedFetcher, link_server: LinkServer) -> None:
@@ -208,14 +207,14 @@ async def test_a_slow_body_hits_the_overall_deadline(link_server: LinkServer) ->
     policy = FetchPolicy(
         total_timeout=0.5, allowed_endpoints=frozenset({("127.0.0.1", link_server.port)})
     )
-    started = time.perf_counter()
+    # The page trickles in for 5 s, each piece well within any read timeout: only the
+    # overall deadline can end the fetch with TIMEOUT.
     async with GuardedFetcher(policy) as client:
         result = await client.fetch(link_server.url("/slow"))
     assert result.failure is not None
     assert result.failure.code is FailureCode.TIMEOUT
     assert result.failure.reason == "timeout: no complete answer within 0.5 s"
     assert [hop.status for hop in result.hops] == []
-    assert time.perf_counter() - started < 1.5
 
 
 async def test_a_download_is_judged_by_its_headers(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from bot.htmltext import utf16_len
 from bot.ratelimit import UserRateLimiter
+from classifier import Submission, Verdict
 
 USER_ID = 501
 OTHER = 502
@@ -29,15 +29,32 @@ async def test_rate_limit_is_polite_and_per_user(chat: Any) -> None:
 
 
 async def test_one_users_flood_does_not_delay_another(chat: Any) -> None:
-    chat.api.add_user(OTHER, "刷屏的人")
-    for number in range(60):
-        chat.api.send_text(OTHER, f"{number} 我是你领导，急需转账到这个账户")
-    started = time.perf_counter()
-    chat.api.send_text(USER_ID, "妈，我今晚回家吃饭")
-    reply = await chat.verdict()
-    elapsed = time.perf_counter() - started
-    assert reply.text.startswith("🟢")
-    assert elapsed < 2.0
+    # The flood's checks hang until the other user has had an answer: if one user's
+    # checks queued behind another's, that answer would never come and chat.verdict()
+    # would time out. No stopwatch needed.
+    analyzer = chat.running_bot.application.bot_data.services.analyzer
+    analyze = analyzer.analyze
+    gate, holding = asyncio.Event(), asyncio.Event()
+
+    async def gated(submission: Submission) -> Verdict:
+        if "我是你领导" in submission.combined_text():
+            holding.set()
+            await gate.wait()
+        return await analyze(submission)
+
+    analyzer.analyze = gated
+    try:
+        chat.api.add_user(OTHER, "刷屏的人")
+        for number in range(60):
+            chat.api.send_text(OTHER, f"{number} 我是你领导，急需转账到这个账户")
+        await asyncio.wait_for(holding.wait(), 30)  # the flood is being checked (and held)
+        chat.api.send_text(USER_ID, "妈，我今晚回家吃饭")
+        reply = await chat.verdict()
+        assert reply.text.startswith("🟢")
+        assert not gate.is_set()
+    finally:
+        gate.set()
+        del analyzer.analyze
     await chat.api.wait_idle(timeout=20)
 
 
