@@ -82,6 +82,10 @@ class TrainConfig(_Strict):
     # Synthetic genuine adverts and as many scam lures in advert form (classifier/model/
     # adverts.py); 0 = none, as before 2026-12-04.
     adverts: int = Field(default=0, ge=0)
+    # Synthetic workplace money talk (expense claims, supplier payments, approvals) and as
+    # many boss impersonations (classifier/model/workplace.py); 0 = none, as before
+    # 2026-12-04's third session.
+    workplace: int = Field(default=0, ge=0)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
     fusion: FusionConfig = FusionConfig()

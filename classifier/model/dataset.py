@@ -20,6 +20,7 @@ from classifier.model.config import TrainConfig
 from classifier.model.notifications import SyntheticText, synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
 from classifier.model.scam_talk import synthetic_scam_talk
+from classifier.model.workplace import synthetic_workplace
 from knowledge import load_knowledge
 from knowledge.errors import ScamCheckError
 
@@ -186,18 +187,20 @@ def synthetic_examples(
     (each module says why training needs them): ``config.notifications`` service
     notifications (classifier/model/notifications.py), ``config.scam_talk`` warnings and
     reports about scams against victims' accounts of scams under way (scam_talk.py), and
-    ``config.adverts`` genuine adverts against scam lures (adverts.py). With ``limit`` (a
-    smoke run's rows per file) at most ``limit // 4`` of each."""
+    ``config.adverts`` genuine adverts against scam lures (adverts.py), and
+    ``config.workplace`` workplace money talk against boss impersonations (workplace.py).
+    With ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""
     cap = limit // 4 if limit is not None else None
-    notifications, scam_talk, adverts = (
+    notifications, scam_talk, adverts, workplace = (
         count if cap is None else min(count, cap)
-        for count in (config.notifications, config.scam_talk, config.adverts)
+        for count in (config.notifications, config.scam_talk, config.adverts, config.workplace)
     )
     knowledge = load_knowledge()
     items: list[SyntheticText] = [
         *synthetic_notifications(notifications, knowledge, rng),
         *synthetic_scam_talk(scam_talk, knowledge, rng),
         *synthetic_adverts(adverts, knowledge, rng),
+        *synthetic_workplace(workplace, rng),
     ]
     return [
         Example(
