@@ -204,11 +204,12 @@ class Analyzer:
         self, rule_type: str | None, rule_strength: float, scores: ModelScores, score: float
     ) -> str | None:
         """The learned models name the type for the kinds of text they were trained on
-        (their type distributions combined, weighed on valid: 98.1 % of the typed valid
-        fraud rows right, against the rules' 77.7 %). The rules name the types the data
-        never had (中奖 scams, which the data files under 其他; chat scams such as 杀猪盘)
-        when they have some evidence for them, and every type when they are surer than
-        the learned components that the message is fraud at all."""
+        (their type distributions combined, weighed on valid: 97.9 % of the 682 typed valid
+        fraud rows right; the rules' verdicts 69.6 %, mostly rows they leave calm). The
+        rules name the types the data never had (中奖 scams, which the data files under
+        其他; chat scams such as 杀猪盘) when they have some evidence for them, and every
+        type when they are surer than the learned components that the message is fraud
+        at all."""
         known = set(self.model.text_model.type_names) if self.model else set()
         # The heads cannot name a type they never saw, so their answer is a near miss at
         # best (a 杀猪盘 chat called 冒充熟人): low-risk rule evidence for such a type is
