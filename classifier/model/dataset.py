@@ -186,7 +186,7 @@ def synthetic_examples(
     """Synthetic training texts in the model's form, as many genuine as fraud of each kind
     (each module says why training needs them): ``config.notifications`` service
     notifications (classifier/model/notifications.py), ``config.scam_talk`` warnings and
-    reports about scams against victims' accounts of scams under way (scam_talk.py), and
+    reports about scams against victims' accounts of scams under way (scam_talk.py),
     ``config.adverts`` genuine adverts against scam lures (adverts.py), and
     ``config.workplace`` workplace money talk against boss impersonations (workplace.py).
     With ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""
