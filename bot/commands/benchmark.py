@@ -12,6 +12,7 @@ import yaml
 
 import knowledge
 from classifier import Analyzer, ChatKind, Submission
+from classifier.analyzer import MAX_ANALYSED_CHARS
 
 STARTUP_SNIPPET = (
     "import time; t = time.perf_counter(); import classifier; "
@@ -24,6 +25,16 @@ def corpus() -> list[str]:
     with (Path(knowledge.__file__).parent / "examples.yaml").open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     return [item["text"] for group in ("scam", "everyday") for item in data[group]]
+
+
+def _longest_messages(messages: list[str]) -> dict[str, str]:
+    """Messages as long as the analysis reads: one number of full-width digits (the shape
+    that made rule regexes quadratic before 2026-12-04) and the corpus run together."""
+    joined = "".join(messages)
+    return {
+        "digits": "１" * MAX_ANALYSED_CHARS,
+        "text": (joined * (MAX_ANALYSED_CHARS // len(joined) + 1))[:MAX_ANALYSED_CHARS],
+    }
 
 
 def _percentile(sorted_values: list[float], share: float) -> float:
@@ -52,6 +63,11 @@ def run_benchmark(*, rounds: int) -> str:
             latencies.append((time.perf_counter() - start) * 1000)
     elapsed = time.perf_counter() - began
     latencies.sort()
+    longest: list[str] = []
+    for name, text in _longest_messages(messages).items():
+        start = time.perf_counter()
+        analyzer.analyze_offline(Submission(text=text, chat_kind=ChatKind.CLI))
+        longest.append(f"{name} {(time.perf_counter() - start) * 1000:.0f} ms")
     mean_chars = statistics.mean(len(text) for text in messages)
     return "\n".join(
         [
@@ -63,5 +79,6 @@ def run_benchmark(*, rounds: int) -> str:
             f"p50 {_percentile(latencies, 0.50):.2f} ms, "
             f"p95 {_percentile(latencies, 0.95):.2f} ms, "
             f"p99 {_percentile(latencies, 0.99):.2f} ms",
+            f"longest message ({MAX_ANALYSED_CHARS:,} characters): {', '.join(longest)}",
         ]
     )

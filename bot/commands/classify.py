@@ -100,7 +100,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         help="measure speed on a fixed corpus",
         description=(
             "Measure start-up time, messages per second and p50/p95/p99 latency of the "
-            "whole verdict on the fixed corpus in knowledge/examples.yaml."
+            "whole verdict on the fixed corpus in knowledge/examples.yaml, and the time for "
+            "the longest message the analysis reads (a 20,000-digit number, and ordinary text)."
         ),
     )
     bench.add_argument(

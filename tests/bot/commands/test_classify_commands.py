@@ -164,6 +164,7 @@ def test_bench_prints_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
     assert "messages/s" in out and "p95" in out and "start-up" in out
+    assert "longest message (20,000 characters): digits" in out
 
 
 def test_model_bench_prints_load_memory_latency_and_throughput(
