@@ -71,3 +71,17 @@ def test_plain_clause_flags_skip_warnings_but_not_the_scam() -> None:
     warning = normalize("警方提醒：公检法不会派人到你家楼下收走现金，这都是骗子。").text
     assert flag in {h.rule_id for h in ENGINE.match(scam)}
     assert flag not in {h.rule_id for h in ENGINE.match(warning)}
+
+
+def _ids(text: str) -> set[str]:
+    return {h.rule_id for h in ENGINE.match(normalize(text).text)}
+
+
+def test_an_arrest_or_bail_is_a_relatives_emergency() -> None:
+    for text in ("我被公安局拘留了", "他被警察抓走了，要交钱清理案底", "只要交保证金就能取保候审"):
+        assert "impersonate_acquaintance.emergency" in _ids(text), text
+
+
+def test_paying_to_this_card_is_not_a_landlord_scam_without_a_landlord() -> None:
+    assert "other.landlord" not in _ids("您先把钱转到这张卡上，我出来就还您。")
+    assert "other.landlord" in _ids("房东：我换了新的银行卡，这个月房租直接打到这张卡上。")
