@@ -85,3 +85,24 @@ def test_an_arrest_or_bail_is_a_relatives_emergency() -> None:
 def test_paying_to_this_card_is_not_a_landlord_scam_without_a_landlord() -> None:
     assert "other.landlord" not in _ids("您先把钱转到这张卡上，我出来就还您。")
     assert "other.landlord" in _ids("房东：我换了新的银行卡，这个月房租直接打到这张卡上。")
+
+
+def test_a_house_purchase_escrow_is_not_a_police_supervision_account() -> None:
+    escrow = _ids("首付款走中介的资金监管账户，不经过个人，您放心。")
+    assert "impersonate_police.taiwan_prosecutor" not in escrow
+    assert "benign.platform_advice" in escrow
+    assert "impersonate_police.taiwan_prosecutor" in _ids("請把存款轉到監管帳戶，偵查結束後歸還。")
+
+
+def test_a_denied_code_request_is_a_warning_not_a_request() -> None:
+    flag = "common.asks_verification_code"
+    assert flag in _ids("请把收到的验证码告诉我，我帮您办理退款。")
+    assert flag not in _ids("学校不会让你们提供验证码，更不会让你们转账。")
+
+
+def test_pet_shipping_fees_and_exam_answers_are_named() -> None:
+    pet = _ids("宝子，小狗已经上飞机了，托运公司说要交1500的宠物保险，落地退还。")
+    assert "fake_shopping.pet_shipping" in pet
+    exam = _ids("考前押题答案，命中率高，先交定金300，不过全额退款。")
+    assert "other.exam_answers" in exam
+    assert "other.exam_answers" not in _ids("昨天的考试答案公布了，我对了一下，应该能过。")
