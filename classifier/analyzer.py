@@ -17,6 +17,7 @@ from classifier.lookups import (
     blocklist_evidence,
     callback_evidence,
     entity_evidence,
+    signed_link_evidence,
 )
 from classifier.model.fusion import Fusion, features
 from classifier.normalize import NormalizedText, normalize
@@ -113,6 +114,9 @@ class Analyzer:
         return [
             *entity_evidence(prepared.entities, self._domains, organisations),
             *callback_evidence(prepared.norm.text, prepared.entities, organisations),
+            *signed_link_evidence(
+                prepared.norm.text, prepared.entities, self._domains, organisations
+            ),
         ]
 
     async def _model_scores(self, prepared: Sequence[_Prepared]) -> Sequence[ModelScores | None]:

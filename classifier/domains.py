@@ -7,6 +7,7 @@ the reference data from ``knowledge/official.yaml`` and ``knowledge/hosts.yaml``
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -147,6 +148,18 @@ class DomainChecker:
 def registrable_domain(host: str) -> str:
     """The registrable domain (eTLD+1) of a host, e.g. ``a.b.icbc.com.cn`` → ``icbc.com.cn``."""
     return TLD_EXTRACT(host).top_domain_under_public_suffix or host
+
+
+_HOST_LABEL = re.compile(r"[\w-]+")
+
+
+def is_registrable_name(host: str) -> bool:
+    """True when the host is a well-formed name under a public suffix (``icbc-vip.top``),
+    false for a bare word or a broken host (``xxx``, itself a suffix; ``www.sf-express``;
+    mangled text such as ``www.%e6%bb%a7bank%.com``)."""
+    parts = TLD_EXTRACT(host)
+    labels = host.split(".")
+    return bool(parts.suffix and parts.domain) and all(map(_HOST_LABEL.fullmatch, labels))
 
 
 def _is_ip(host: str) -> bool:

@@ -221,3 +221,32 @@ def test_an_unlisted_400_number_only_asks_to_check() -> None:
 )
 def test_official_numbers_couriers_and_untagged_messages_are_not(text: str) -> None:
     assert _not_official(text) == []
+
+
+def _link_not_official(text: str) -> list[str]:
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    return [item.quote or "" for item in verdict.evidence if item.source == "domain:not_official"]
+
+
+def test_a_signed_notice_with_someone_elses_link_warns() -> None:
+    text = "【微粒贷】您已获得最高20万元备用额度，最快5分钟到账，点击 wld-edu.cc/k 立即领取。"
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    assert verdict.risk in (RiskLevel.MEDIUM, RiskLevel.HIGH)
+    (quote,) = _link_not_official(text)
+    assert "wld-edu.cc" in quote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【中国联通】您本月已用流量5.2GB，点击 u.10010.cn/qAAp9 查看详情，回复TD退订。",
+        "【京东】您的订单已由京东快递揽收，查看物流 3.cn/1aB7xZ-q",
+        "【中国移动】话费账单已出，详情 t.cn/A6x9Kq2",  # a shortener: its own, weaker evidence
+        "【工商银行】您的账户异常，请登录 icbc-vip.top 核实",  # an imitation: explained as such
+        "朋友推荐的网站 www.xinmall.cn 东西挺便宜的。",  # no sender tag
+        "【中国联通】查询详情请点击：http://xxx。",  # not a registrable host
+        "【建设银行】理财产品详情请见 http://www.%e6%bb%a7bank%.com",  # mangled, not a name
+    ],
+)
+def test_own_links_shorteners_imitations_and_untagged_messages_are_not(text: str) -> None:
+    assert _link_not_official(text) == []
