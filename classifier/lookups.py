@@ -261,7 +261,7 @@ def callback_evidence(
 # Both domains are now listed. Medium on its own: a signed notice points only to its
 # sender's own site.
 _SIGNED_LINK_WEIGHT = 0.5
-_NOT_SUSPICIOUS_HOSTS = {DomainFinding.OFFICIAL, DomainFinding.SHORTENER, *_IMITATION}
+_OFFICIAL_OR_EXPLAINED = {DomainFinding.OFFICIAL, DomainFinding.SHORTENER, *_IMITATION}
 
 
 def signed_link_evidence(
@@ -289,7 +289,7 @@ def signed_link_evidence(
         if not host or host in seen or not is_registrable_name(host):
             continue
         seen.add(host)
-        if any(result.finding in _NOT_SUSPICIOUS_HOSTS for result in domains.check(host)):
+        if any(result.finding in _OFFICIAL_OR_EXPLAINED for result in domains.check(host)):
             continue
         # No fraud type: the link says the message is not the sender's, not which scheme
         # it is (a 医保 refund, a loan advert); the rules and the models name that.
