@@ -106,3 +106,23 @@ def test_pet_shipping_fees_and_exam_answers_are_named() -> None:
     exam = _ids("考前押题答案，命中率高，先交定金300，不过全额退款。")
     assert "other.exam_answers" in exam
     assert "other.exam_answers" not in _ids("昨天的考试答案公布了，我对了一下，应该能过。")
+
+
+def _score(text: str) -> float:
+    return score_hits(ENGINE.match(normalize(text).text)).score
+
+
+def test_health_products_sold_as_cures_are_flagged_but_health_advice_is_not() -> None:
+    pitch = "王老师推荐的通脉胶囊，吃完三个疗程就不用再吃降压药了，现场订购特价1680元。"
+    assert "fake_shopping.miracle_for_sale" in _ids(pitch)
+    assert _score(pitch) >= 0.5
+    advice = "妈，医生说你血压稳定了，但降压药一定别停，下周三我陪你去复查，挂号费我已经交了。"
+    assert _score(advice) < 0.25
+
+
+def test_collectible_auction_fees_are_flagged_and_a_news_warning_is_damped() -> None:
+    pitch = "您家的袁大头已入选海外专场拍卖，预估80万，请先缴纳鉴定费和上拍保证金3800元。"
+    assert "fake_investment.collectible_scam" in _ids(pitch)
+    assert _score(pitch) >= 0.5
+    warning = "看到新闻说有人冒充拍卖公司，说老钱币能送拍卖，先收鉴定费和保证金，大家别信。"
+    assert _score(warning) < 0.5
