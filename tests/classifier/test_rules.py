@@ -104,8 +104,8 @@ def test_pet_shipping_fees_and_exam_answers_are_named() -> None:
     pet = _ids("宝子，小狗已经上飞机了，托运公司说要交1500的宠物保险，落地退还。")
     assert "fake_shopping.pet_shipping" in pet
     exam = _ids("考前押题答案，命中率高，先交定金300，不过全额退款。")
-    assert "other.exam_answers" in exam
-    assert "other.exam_answers" not in _ids("昨天的考试答案公布了，我对了一下，应该能过。")
+    assert "fake_documents.exam_answers" in exam
+    assert "fake_documents.exam_answers" not in _ids("昨天的考试答案公布了，我对了一下，应该能过。")
 
 
 def _score(text: str) -> float:
