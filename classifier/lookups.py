@@ -150,6 +150,11 @@ def _phishing_type(organisation_kind: str | None) -> str:
     return "phishing_bank" if organisation_kind == "bank" else "phishing_platform"
 
 
+def _entity_host(entity: Entity) -> str | None:
+    """The host a URL or bare-domain entity points to (None for other entities)."""
+    return entity.attrs.get("host") or (entity.value if entity.kind is EntityKind.DOMAIN else None)
+
+
 def entity_evidence(
     entities: Sequence[Entity], domains: DomainChecker, organisations: Mapping[str, Organisation]
 ) -> list[Evidence]:
@@ -170,9 +175,7 @@ def entity_evidence(
             if category in _PHONE_EVIDENCE:
                 weight, text = _PHONE_EVIDENCE[category]
                 evidence.append(_entity_evidence(entity, weight, text, f"phone:{category}"))
-        host = entity.attrs.get("host") or (
-            entity.value if entity.kind is EntityKind.DOMAIN else None
-        )
+        host = _entity_host(entity)
         if host and host not in seen_hosts:
             seen_hosts.add(host)
             for result in domains.check(host):
@@ -283,9 +286,7 @@ def signed_link_evidence(
     evidence: list[Evidence] = []
     seen: set[str] = set()
     for entity in entities:
-        host = entity.attrs.get("host") or (
-            entity.value if entity.kind is EntityKind.DOMAIN else None
-        )
+        host = _entity_host(entity)
         if not host or host in seen or not is_registrable_name(host):
             continue
         seen.add(host)
