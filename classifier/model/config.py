@@ -66,6 +66,9 @@ class FusionConfig(_Strict):
     max_fpr: float = 0.005
     high_precision: float = 0.995
     threshold_resamples: int = 200
+    # Halvings of valid for the cross-validated F1 the fusion stage reports (the fusion
+    # fitted on one half, scored on the other); 0 = not reported.
+    cv_repeats: int = Field(default=0, ge=0)
 
 
 class TrainConfig(_Strict):
@@ -86,6 +89,9 @@ class TrainConfig(_Strict):
     # many boss impersonations (classifier/model/workplace.py); 0 = none, as before
     # 2026-12-04's third session.
     workplace: int = Field(default=0, ge=0)
+    # Synthetic family and friends' money talk (gifts, loans, repayments, bills) and as many
+    # impersonations of a relative or a friend (classifier/model/family.py); 0 = none.
+    family: int = Field(default=0, ge=0)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
     fusion: FusionConfig = FusionConfig()

@@ -17,6 +17,7 @@ from typing import Any
 
 from classifier.model.adverts import synthetic_adverts
 from classifier.model.config import TrainConfig
+from classifier.model.family import synthetic_family
 from classifier.model.notifications import SyntheticText, synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
 from classifier.model.scam_talk import synthetic_scam_talk
@@ -187,13 +188,21 @@ def synthetic_examples(
     (each module says why training needs them): ``config.notifications`` service
     notifications (classifier/model/notifications.py), ``config.scam_talk`` warnings and
     reports about scams against victims' accounts of scams under way (scam_talk.py),
-    ``config.adverts`` genuine adverts against scam lures (adverts.py), and
-    ``config.workplace`` workplace money talk against boss impersonations (workplace.py).
+    ``config.adverts`` genuine adverts against scam lures (adverts.py),
+    ``config.workplace`` workplace money talk against boss impersonations (workplace.py),
+    and ``config.family`` family and friends' money talk against impersonations of them
+    (family.py).
     With ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""
     cap = limit // 4 if limit is not None else None
-    notifications, scam_talk, adverts, workplace = (
+    notifications, scam_talk, adverts, workplace, family = (
         count if cap is None else min(count, cap)
-        for count in (config.notifications, config.scam_talk, config.adverts, config.workplace)
+        for count in (
+            config.notifications,
+            config.scam_talk,
+            config.adverts,
+            config.workplace,
+            config.family,
+        )
     )
     knowledge = load_knowledge()
     items: list[SyntheticText] = [
@@ -201,6 +210,7 @@ def synthetic_examples(
         *synthetic_scam_talk(scam_talk, knowledge, rng),
         *synthetic_adverts(adverts, knowledge, rng),
         *synthetic_workplace(workplace, rng),
+        *synthetic_family(family, rng),
     ]
     return [
         Example(

@@ -25,6 +25,7 @@ from classifier.model.dataset import (
 from classifier.model.fusion import (
     TypeDistribution,
     choose_type_weight,
+    cross_validated_f1,
     features,
     fit_fusion,
 )
@@ -146,6 +147,17 @@ def fit_fusion_stage(
         high_precision=config.fusion.high_precision,
         resamples=config.fusion.threshold_resamples,
     )
+    cross_validated = cross_validated_f1(
+        inputs,
+        labels,
+        [str(row["file"]) for row in rows],
+        config.seed,
+        floors=floors,
+        repeats=config.fusion.cv_repeats,
+        max_fpr=config.fusion.max_fpr,
+        high_precision=config.fusion.high_precision,
+        resamples=config.fusion.threshold_resamples,
+    )
     weight, type_accuracy = choose_type_weight(*zip(*typed, strict=True)) if typed else (0.0, 0.0)
     fusion = replace(fusion, type_encoder_weight=weight)
     meta_path = out_dir / META_FILE
@@ -159,8 +171,18 @@ def fit_fusion_stage(
         time.monotonic() - started,
         f"{len(rows)} valid rows; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}; "
         f"type weights encoder {weight:.1f} / n-gram {1 - weight:.1f} "
-        f"({type_accuracy:.1%} of {len(typed)} typed valid fraud rows)",
+        f"({type_accuracy:.1%} of {len(typed)} typed valid fraud rows)"
+        + _cross_validated_summary(cross_validated, config.fusion.cv_repeats),
     )
+
+
+def _cross_validated_summary(scores: dict[str, float], repeats: int) -> str:
+    if not scores:
+        return ""
+    values = " / ".join(
+        f"{name.removesuffix('.jsonl')} {value:.4f}" for name, value in scores.items()
+    )
+    return f"; cross-validated F1 ({repeats} halvings of valid): {values}"
 
 
 def train(

@@ -9,6 +9,7 @@ from classifier.model.fusion import (
     choose_thresholds,
     choose_type_weight,
     combine_types,
+    cross_validated_f1,
     features,
     fit_fusion,
 )
@@ -90,3 +91,36 @@ def test_resampled_thresholds_are_reproducible_and_agree_on_clear_data() -> None
     assert 0.3 < resampled[1] <= 0.75 and 0.3 < point[1] <= 0.75
     again = choose_thresholds(probabilities, labels, files, max_fpr=0.0, resamples=50, seed=3)
     assert again == resampled
+
+
+def _two_files(noise_every: int) -> tuple[list[list[float]], list[bool], list[str], list[float]]:
+    """Rows of two files where the encoder separates the classes except every
+    ``noise_every``-th fraud row, which looks normal."""
+    rows, labels, files = [], [], []
+    for index in range(240):
+        fraud = index % 3 == 0
+        hidden = fraud and index % noise_every == 0
+        model = 0.9 if fraud and not hidden else 0.1
+        rows.append(features(rules=0.0, indicators=0.0, model=model, ngram=0.5))
+        labels.append(fraud)
+        files.append("a" if index % 2 else "b")
+    return rows, labels, files, [0.0] * len(rows)
+
+
+def test_cross_validated_f1_scores_rows_the_fusion_was_not_fitted_on() -> None:
+    rows, labels, files, floors = _two_files(noise_every=9)
+    scores = cross_validated_f1(rows, labels, files, seed=3, floors=floors, repeats=3)
+    assert set(scores) == {"a", "b", "pooled"}
+    # A third of the fraud rows look normal: recall 2/3, precision 1, F1 0.8 everywhere.
+    assert scores["pooled"] == pytest.approx(0.8, abs=0.01)
+    clean = cross_validated_f1(*_two_files(noise_every=10**6)[:3], seed=3, floors=floors, repeats=3)
+    assert clean["pooled"] > 0.99  # a threshold can sit exactly on a fraud row's probability
+
+
+def test_cross_validated_f1_is_reproducible_and_skipped_on_too_few_rows() -> None:
+    rows, labels, files, floors = _two_files(noise_every=9)
+    first = cross_validated_f1(rows, labels, files, seed=5, floors=floors, repeats=2)
+    assert first == cross_validated_f1(rows, labels, files, seed=5, floors=floors, repeats=2)
+    assert cross_validated_f1(rows, labels, files, seed=5, floors=floors, repeats=0) == {}
+    few = cross_validated_f1(rows[:9], labels[:9], files[:9], seed=5, floors=floors[:9], repeats=2)
+    assert few == {}

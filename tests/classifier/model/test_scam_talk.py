@@ -77,11 +77,15 @@ def test_a_bank_notice_gives_that_banks_own_hotline() -> None:
 
 
 def test_synthetic_examples_are_reproducible_and_capped_by_limit() -> None:
-    config = TrainConfig(notifications=10, scam_talk=15, adverts=5, workplace=4)
+    config = TrainConfig(notifications=10, scam_talk=15, adverts=5, workplace=4, family=3)
     first = synthetic_examples(config, random.Random(11))
     assert first == synthetic_examples(config, random.Random(11))
-    assert len(first) == 2 * 10 + 2 * 15 + 2 * 5 + 2 * 4
-    assert len(synthetic_examples(config, random.Random(11), limit=8)) == 4 * (2 * 2)
-    # Without workplace texts the others are what they were before the option existed.
-    before = synthetic_examples(config.model_copy(update={"workplace": 0}), random.Random(11))
-    assert before == first[: 2 * 10 + 2 * 15 + 2 * 5]
+    assert len(first) == 2 * 10 + 2 * 15 + 2 * 5 + 2 * 4 + 2 * 3
+    assert len(synthetic_examples(config, random.Random(11), limit=8)) == 5 * (2 * 2)
+    # Each later option leaves the texts before it as they were before it existed.
+    before = synthetic_examples(config.model_copy(update={"family": 0}), random.Random(11))
+    assert before == first[: 2 * 10 + 2 * 15 + 2 * 5 + 2 * 4]
+    older = synthetic_examples(
+        config.model_copy(update={"workplace": 0, "family": 0}), random.Random(11)
+    )
+    assert older == first[: 2 * 10 + 2 * 15 + 2 * 5]
