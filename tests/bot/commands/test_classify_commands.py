@@ -10,7 +10,7 @@ import pytest
 from bot.cli import main
 from bot.commands.bench_bot import run_bot_benchmark
 from bot.commands.bench_model import hundred_characters
-from bot.commands.evaluation import binary_metrics
+from bot.commands.evaluation import binary_metrics, f1_interval
 
 SCAM = "您好，我是公安局民警，您的账户涉嫌洗钱，请将资金转入安全账户配合调查"
 
@@ -95,10 +95,12 @@ def test_eval_prints_components_side_by_side(
     rules = tiny["components"]["rules"]
     assert rules["precision"] == 1.0 and rules["recall"] == 1.0 and rules["fpr"] == 0.0
     assert rules["type_accuracy"] == 1.0
+    assert rules["f1_interval"] == [1.0, 1.0]  # every resample is all right
     assert tiny["components"]["model"] is None
     assert main(["eval", str(data), "--split", "test"]) == 0
     printed = capsys.readouterr()
     assert "rules" in printed.out and "fused" in printed.out and "(not available)" in printed.out
+    assert "1.000–1.000" in printed.out and "95% interval" in printed.out
     # No fraud among the train rows: the baseline cannot be fitted, and stderr says why.
     assert printed.err.startswith("no baseline: these files have no train rows with fraud")
 
@@ -158,6 +160,18 @@ def test_binary_metrics() -> None:
     metrics = binary_metrics([True, True, False, False], [True, False, True, False])
     assert metrics["precision"] == 0.5 and metrics["recall"] == 0.5 and metrics["fpr"] == 0.5
     assert binary_metrics([False], [False])["recall"] is None
+
+
+def test_f1_interval_brackets_f1_and_narrows_with_more_rows() -> None:
+    # 8 of 10 fraud rows caught, no false alarm: F1 0.889.
+    truth = [True] * 10 + [False] * 10
+    predicted = [True] * 8 + [False] * 12
+    low, high = f1_interval(truth, predicted) or (0.0, 0.0)
+    assert low < 0.889 < high <= 1.0
+    wide = high - low
+    low, high = f1_interval(truth * 20, predicted * 20) or (0.0, 0.0)
+    assert low < 0.889 < high and high - low < wide / 3
+    assert f1_interval([False, False], [True, False]) is None
 
 
 def test_bench_prints_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
