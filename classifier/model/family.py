@@ -27,6 +27,7 @@ import random
 from typing import Final
 
 from classifier.model.notifications import SyntheticText
+from classifier.model.synthetic import alternating, personal_account
 
 # The data label of the scams, for the type heads.
 _LABEL: Final = "冒充领导熟人"
@@ -137,15 +138,7 @@ _SLOTS: Final[dict[str, tuple[str, ...]]] = {
 
 
 def _account(rng: random.Random) -> str:
-    """A third party's account a scam names: a card number with a bank or a payee."""
-    card = "62" + "".join(str(rng.randint(0, 9)) for _ in range(17))
-    return rng.choice(
-        (
-            card,
-            f"{rng.choice(('农业银行', '建设银行', '邮储银行', '工商银行'))} {card}",
-            f"户名{rng.choice('张李王刘陈赵')}某 {card}",
-        )
-    )
+    return personal_account(rng, ("农业银行", "建设银行", "邮储银行", "工商银行"), "张李王刘陈赵")
 
 
 def _phone(rng: random.Random) -> str:
@@ -178,10 +171,4 @@ def _fill(template: str, rng: random.Random) -> str:
 def synthetic_family(count: int, rng: random.Random) -> list[SyntheticText]:
     """``count`` genuine family and friends' money messages and ``count`` impersonations
     of a relative or a friend, alternating."""
-    result: list[SyntheticText] = []
-    for index in range(2 * count):
-        if index % 2:
-            result.append(SyntheticText(_fill(rng.choice(_SCAM), rng), True, _LABEL))
-        else:
-            result.append(SyntheticText(_fill(rng.choice(_GENUINE), rng), False, None))
-    return result
+    return alternating(count, rng, _GENUINE, _SCAM, _fill, _LABEL)

@@ -137,26 +137,16 @@ def fit_fusion_stage(
                 typed.append((output.type_probabilities, ngram_types, expected))
         report("fusion: scoring valid", min(start + MESSAGES_PER_CALL, len(rows)), len(rows))
     labels = [row["label"] == "fraud" for row in rows]
-    fusion = fit_fusion(
-        inputs,
-        labels,
-        [str(row["file"]) for row in rows],
-        config.seed,
-        floors=floors,
-        max_fpr=config.fusion.max_fpr,
-        high_precision=config.fusion.high_precision,
-        resamples=config.fusion.threshold_resamples,
-    )
+    files = [str(row["file"]) for row in rows]
+    settings = config.fusion
+    thresholds: dict[str, Any] = {
+        "max_fpr": settings.max_fpr,
+        "high_precision": settings.high_precision,
+        "resamples": settings.threshold_resamples,
+    }
+    fusion = fit_fusion(inputs, labels, files, config.seed, floors=floors, **thresholds)
     cross_validated = cross_validated_f1(
-        inputs,
-        labels,
-        [str(row["file"]) for row in rows],
-        config.seed,
-        floors=floors,
-        repeats=config.fusion.cv_repeats,
-        max_fpr=config.fusion.max_fpr,
-        high_precision=config.fusion.high_precision,
-        resamples=config.fusion.threshold_resamples,
+        inputs, labels, files, config.seed, floors=floors, repeats=settings.cv_repeats, **thresholds
     )
     weight, type_accuracy = choose_type_weight(*zip(*typed, strict=True)) if typed else (0.0, 0.0)
     fusion = replace(fusion, type_encoder_weight=weight)
@@ -172,7 +162,7 @@ def fit_fusion_stage(
         f"{len(rows)} valid rows; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}; "
         f"type weights encoder {weight:.1f} / n-gram {1 - weight:.1f} "
         f"({type_accuracy:.1%} of {len(typed)} typed valid fraud rows)"
-        + _cross_validated_summary(cross_validated, config.fusion.cv_repeats),
+        + _cross_validated_summary(cross_validated, settings.cv_repeats),
     )
 
 
