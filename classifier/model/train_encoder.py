@@ -342,6 +342,8 @@ def _meta(
             "notifications": config.notifications,
             "scam_talk": config.scam_talk,
             "adverts": config.adverts,
+            "workplace": config.workplace,
+            "family": config.family,
         },
     }
 
