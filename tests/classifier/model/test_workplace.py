@@ -18,15 +18,6 @@ _OWN_ACCOUNT = re.compile(r"62\d{17}|账号我发你|群里有个")
 _PROCESS = re.compile(r"OA|费控|用友|钉钉|企业微信审批|对公|发票|财务|差旅平台|工资|人事")
 
 
-def test_alternates_classes_fills_every_slot_and_labels_the_scams() -> None:
-    items = synthetic_workplace(60, random.Random(3))
-    assert len(items) == 120
-    assert [item.fraud for item in items] == [False, True] * 60
-    for item in items:
-        assert "{" not in item.text and "}" not in item.text, item.text
-        assert item.type_label == ("冒充领导熟人" if item.fraud else None)
-
-
 def test_every_impersonation_shows_the_tells() -> None:
     for item in synthetic_workplace(300, random.Random(5)):
         if item.fraud:
@@ -40,8 +31,3 @@ def test_genuine_requests_go_through_the_process_and_show_no_tell() -> None:
             assert _PROCESS.search(item.text), item.text
             for tell in (_NO_CALL, _NEW_CONTACT, _SECRET_OR_URGENT, _OWN_ACCOUNT):
                 assert not tell.search(item.text), item.text
-
-
-def test_the_same_seed_gives_the_same_texts() -> None:
-    first = synthetic_workplace(20, random.Random(11))
-    assert first == synthetic_workplace(20, random.Random(11))
