@@ -58,6 +58,10 @@ class NgramConfig(_Strict):
     max_features: int | None = 300_000
     c: float = 20.0
     balanced: bool = True
+    # Weigh the fraud types equally in the type regression: the data has 1,060 train rows
+    # of phishing_bank and 42 of task_rebate, and without it the rare types' chats were
+    # named by the common ones' (docs/MODEL_CARD.md, "Naming the type").
+    balanced_types: bool = False
 
 
 class FusionConfig(_Strict):
@@ -69,6 +73,13 @@ class FusionConfig(_Strict):
     # Halvings of valid for the cross-validated F1 the fusion stage reports (the fusion
     # fitted on one half, scored on the other); 0 = not reported.
     cv_repeats: int = Field(default=0, ge=0)
+    # Labelled messages from outside the data (a JSONL file like eval/independent.jsonl,
+    # relative to the repository root) whose typed scams join valid's typed fraud rows when
+    # the weight of the two components' type distributions is chosen, and which of its
+    # splits to take. Valid alone holds only the data's templated texts, where the n-gram
+    # names types best; on chats and victims' stories the encoder does.
+    type_rows: Path | None = None
+    type_splits: list[str] = Field(default_factory=list)
 
 
 class TrainConfig(_Strict):
@@ -98,7 +109,15 @@ class TrainConfig(_Strict):
 
     def resolved_data_dir(self) -> Path:
         """The data folder, relative paths taken from the repository root."""
-        return self.data_dir if self.data_dir.is_absolute() else REPO_ROOT / self.data_dir
+        return _from_root(self.data_dir)
+
+    def resolved_type_rows(self) -> Path | None:
+        """``fusion.type_rows``, relative paths taken from the repository root."""
+        return _from_root(self.fusion.type_rows) if self.fusion.type_rows else None
+
+
+def _from_root(path: Path) -> Path:
+    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def load_config(path: Path = DEFAULT_CONFIG) -> TrainConfig:

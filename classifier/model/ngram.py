@@ -131,7 +131,12 @@ class NgramModel:
         type_weights = None
         typed = [i for i, kind in enumerate(types or ()) if kind is not None and labels[i]]
         if types is not None and len({types[i] for i in typed}) > 1:
-            by_type = LogisticRegression(C=config.c, max_iter=3000, random_state=seed)
+            by_type = LogisticRegression(
+                C=config.c,
+                max_iter=3000,
+                random_state=seed,
+                class_weight="balanced" if config.balanced_types else None,
+            )
             by_type.fit(features[typed], [types[i] for i in typed])
             type_weights = TypeWeights(
                 names=tuple(str(name) for name in by_type.classes_),

@@ -12,19 +12,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classifier.model.config import TrainConfig
 from classifier.model.dataset import (
     DATA_FILES,
     DataError,
     load_split,
+    read_rows,
     synthetic_examples,
     to_example,
 )
 from classifier.model.fusion import (
     TypeDistribution,
     choose_type_weight,
+    combine_types,
     cross_validated_f1,
     features,
     fit_fusion,
@@ -33,6 +35,9 @@ from classifier.model.graph import META_FILE
 from classifier.model.ngram import NGRAM_FILE, NgramModel
 from classifier.model.train_encoder import Report, train_encoder
 from classifier.rules import noisy_or
+
+if TYPE_CHECKING:
+    from classifier.model.bundle import ModelBundle
 
 STAGES = ("ngram", "encoder", "fusion")
 
@@ -104,8 +109,9 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
 def fit_fusion_stage(
     config: TrainConfig, out_dir: Path, limit: int | None, report: Report
 ) -> StageResult:
-    """Score the validation split with every component; fit the fusion and choose how the
-    two components' type distributions are weighed, on it."""
+    """Score the validation split with every component; fit the fusion on it and choose how
+    the two components' type distributions are weighed, on it and on the typed scams of
+    ``fusion.type_rows`` when set."""
     from classifier.analyzer import Analyzer
     from classifier.model.bundle import ModelBundle
     from classifier.model.textmodel import MESSAGES_PER_CALL
@@ -148,7 +154,9 @@ def fit_fusion_stage(
     cross_validated = cross_validated_f1(
         inputs, labels, files, config.seed, floors=floors, repeats=settings.cv_repeats, **thresholds
     )
-    weight, type_accuracy = choose_type_weight(*zip(*typed, strict=True)) if typed else (0.0, 0.0)
+    outside = _outside_typed(config, bundle)
+    pooled = typed + outside
+    weight, _accuracy = choose_type_weight(*zip(*pooled, strict=True)) if pooled else (0.0, 0.0)
     fusion = replace(fusion, type_encoder_weight=weight)
     meta_path = out_dir / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -161,9 +169,46 @@ def fit_fusion_stage(
         time.monotonic() - started,
         f"{len(rows)} valid rows; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}; "
         f"type weights encoder {weight:.1f} / n-gram {1 - weight:.1f} "
-        f"({type_accuracy:.1%} of {len(typed)} typed valid fraud rows)"
+        f"({_type_accuracy(typed, weight):.1%} of {len(typed)} typed valid fraud rows"
+        + (
+            f", {_type_accuracy(outside, weight):.1%} of {len(outside)} typed scams from outside"
+            if outside
+            else ""
+        )
+        + ")"
         + _cross_validated_summary(cross_validated, settings.cv_repeats),
     )
+
+
+def _outside_typed(
+    config: TrainConfig, bundle: ModelBundle
+) -> list[tuple[TypeDistribution, TypeDistribution, str]]:
+    """Both components' type distributions and the label of every scam in
+    ``fusion.type_rows`` (the chosen splits) whose type the heads can name."""
+    path = config.resolved_type_rows()
+    if path is None:
+        return []
+    wanted = set(config.fusion.type_splits)
+    known = set(bundle.text_model.type_names)
+    rows = [
+        row
+        for row in read_rows(path)
+        if row["label"] == "fraud" and row.get("split") in wanted and row.get("type") in known
+    ]
+    if not rows:
+        raise DataError(f"no typed scams of the splits {sorted(wanted)} in {path}")
+    scored = bundle.components([str(row["text"]) for row in rows])
+    return [
+        (output.type_probabilities, ngram[1] if ngram else {}, str(row["type"]))
+        for row, (output, ngram) in zip(rows, scored, strict=True)
+    ]
+
+
+def _type_accuracy(
+    typed: list[tuple[TypeDistribution, TypeDistribution, str]], weight: float
+) -> float:
+    right = sum(combine_types(encoder, ngram, weight) == truth for encoder, ngram, truth in typed)
+    return right / max(1, len(typed))
 
 
 def _cross_validated_summary(scores: dict[str, float], repeats: int) -> str:
