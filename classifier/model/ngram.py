@@ -138,10 +138,16 @@ class NgramModel:
                 class_weight="balanced" if config.balanced_types else None,
             )
             by_type.fit(features[typed], [types[i] for i in typed])
+            coef, intercept = by_type.coef_, by_type.intercept_
+            if len(by_type.classes_) == 2:
+                # scikit-learn keeps one row for two classes (the second's logit); a zero
+                # row for the first gives the same probabilities under the softmax.
+                coef = np.vstack([np.zeros_like(coef), coef])
+                intercept = np.concatenate([np.zeros_like(intercept), intercept])
             type_weights = TypeWeights(
                 names=tuple(str(name) for name in by_type.classes_),
-                coef=by_type.coef_.astype(np.float32),
-                intercept=by_type.intercept_.astype(np.float32),
+                coef=coef.astype(np.float32),
+                intercept=intercept.astype(np.float32),
             )
         vocabulary = vectorizer.vocabulary_
         space = Features(

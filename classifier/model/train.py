@@ -161,6 +161,11 @@ def fit_fusion_stage(
     meta_path = out_dir / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["fusion"] = fusion.to_json()
+    meta["type_weight_rows"] = {
+        "valid": len(typed),
+        "outside": len(outside),
+        "outside_splits": sorted(config.fusion.type_splits) if outside else [],
+    }
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     bundle.close()
     low, medium, high = fusion.thresholds

@@ -75,3 +75,20 @@ def test_fit_save_load_round_trip(tmp_path: object) -> None:
         assert max(types1, key=types1.__getitem__) == max(types2, key=types2.__getitem__)
         assert sum(types2.values()) == pytest.approx(1.0)
     assert _sklearn_scores(model, texts) == pytest.approx([p for p, _ in before], abs=1e-4)
+
+
+def test_balanced_types_give_a_rare_type_its_share() -> None:
+    from classifier.model.config import NgramConfig
+
+    common = [f"银行卡异常请点击链接{index}处理" for index in range(8)]
+    texts = [*common, "刷单返利日结垫付", "今晚回家吃饭", "明天开会"]
+    labels = [True] * 9 + [False, False]
+    types = ["phishing_bank"] * 8 + ["task_rebate", None, None]
+
+    def rare_share(balanced: bool) -> float:
+        config = NgramConfig(min_df=1, balanced_types=balanced)
+        model = NgramModel.fit(texts, labels, config, seed=1, types=types)
+        [(_fraud, distribution)] = model.predict_with_types(["垫付返利请点击链接"])
+        return distribution["task_rebate"]
+
+    assert rare_share(True) > rare_share(False)

@@ -151,3 +151,40 @@ def test_a_split_at_or_above_the_layer_count_is_one_clear_error(
     assert status == 2
     error = capsys.readouterr().err
     assert "split_layer must be 0..3" in error and "Traceback" not in error
+
+
+def test_typed_scams_from_outside_join_the_choice_of_the_type_weight(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _data(tmp_path / "data")
+    outside = tmp_path / "outside.jsonl"
+    scams = [
+        ("公安局通知你涉嫌洗钱", "fraud", "impersonate_police", "a"),
+        ("先交保证金才能放款", "fraud", "fake_loan", "b"),
+        ("宝贝我们一起投资", "fraud", "romance_pig_butchering", "a"),
+        ("客服说要退款", "fraud", "fake_customer_service", "c"),
+        ("妈我到家了", "normal", "正常", "a"),
+    ]
+    keys = ("text", "label", "type", "split")
+    _write(outside, [dict(zip(keys, row, strict=True)) for row in scams])
+
+    def config(splits: str) -> Path:
+        path = tmp_path / f"train-{len(splits)}.toml"
+        path.write_text(
+            f'data_dir = "{data}"\n\n[fusion]\ntype_rows = "{outside}"\ntype_splits = [{splits}]\n',
+            encoding="utf-8",
+        )
+        return path
+
+    output = tmp_path / "model"
+    args = ["train", "--output", str(output), "--limit", "8", "--max-steps", "2"]
+    assert main([*args, "--config", str(config('"a", "b"'))]) == 0
+    summary = capsys.readouterr().out
+    assert "typed scams from outside" in summary
+    meta = json.loads((output / "model.json").read_text())
+    # Split "c" is not chosen, the heads know no 杀猪盘, and normal rows carry no type.
+    assert meta["type_weight_rows"] == {"valid": 8, "outside": 2, "outside_splits": ["a", "b"]}
+
+    assert main([*args, "--config", str(config('"z"')), "--stage", "fusion"]) == 2
+    error = capsys.readouterr().err
+    assert "no typed scams of the splits ['z']" in error and "Traceback" not in error
