@@ -93,6 +93,10 @@ class TrainConfig(_Strict):
     # Synthetic warnings and reports about scams, and as many victims' accounts of scams
     # under way (classifier/model/scam_talk.py); 0 = none, as before 2026-12-03's third session.
     scam_talk: int = Field(default=0, ge=0)
+    # Also the scams' own words in that talk: quoted in warnings and refused calls, and as
+    # the message or the call itself (scam_talk.py, ``quotes``); False as before 2026-12-04's
+    # sixth session.
+    scam_talk_quotes: bool = False
     # Synthetic genuine adverts and as many scam lures in advert form (classifier/model/
     # adverts.py); 0 = none, as before 2026-12-04.
     adverts: int = Field(default=0, ge=0)

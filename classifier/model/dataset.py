@@ -207,7 +207,7 @@ def synthetic_examples(
     knowledge = load_knowledge()
     items: list[SyntheticText] = [
         *synthetic_notifications(notifications, knowledge, rng),
-        *synthetic_scam_talk(scam_talk, knowledge, rng),
+        *synthetic_scam_talk(scam_talk, knowledge, rng, quotes=config.scam_talk_quotes),
         *synthetic_adverts(adverts, knowledge, rng),
         *synthetic_workplace(workplace, rng),
         *synthetic_family(family, rng),

@@ -14,6 +14,10 @@ frame, as it does for a person reading it:
 - fraud: the scam still under way, told by the one it is happening to ("这是真的吗？",
   "我已经转了8000，怎么办").
 
+With ``quotes`` the scam's own words ("您好，这里是…公安局…") are a third piece: quoted in
+a warning or a refused call (genuine), or sent as the message or heard in a call under way
+(fraud). Warnings that quote a script were the commonest false alarm on the independent set.
+
 Hand-written templates (this project's own text): no library writes Chinese scam reports.
 The same seed gives the same texts.
 """
@@ -49,6 +53,8 @@ class Story:
     demands: tuple[str, ...]
     # How a warning names this scam in one phrase ("冒充公检法让你转安全账户的").
     summaries: tuple[str, ...]
+    # The scam's own words, as the caller or the message puts them ("您好，这里是…").
+    scripts: tuple[str, ...] = ()
 
 
 _STORIES: Final = (
@@ -73,6 +79,11 @@ _STORIES: Final = (
             "让我把银行卡里的钱转到资金清查账户",
         ),
         ("冒充公检法说你涉嫌洗钱的", "让你把钱转到安全账户的", "电话里要你视频笔录、对家人保密的"),
+        (
+            "您好，这里是{city}市公安局刑侦支队，您的身份证涉嫌一起洗钱案，请配合调查，不要挂断电话，也不要告诉任何人",
+            "我是{city}检察院的，你名下的银行卡涉及非法集资，已经立案，请马上把资金转入安全账户接受清查",
+            "您好，医保局的，您的医保卡在外地被盗刷了{small}元，我现在帮您转接公安局报案",
+        ),
     ),
     Story(
         _REFUND,
@@ -95,6 +106,11 @@ _STORIES: Final = (
             "让我扫他发的二维码办理退款",
         ),
         ("冒充客服说要退款理赔的", "说要帮你关闭百万保障、注销会员的", "要你共享屏幕办退款的"),
+        (
+            "您好，我是淘宝客服，您买的商品检测不合格，我们给您办理三倍赔偿，请打开屏幕共享按我说的操作",
+            "您好，京东金融客服，您开通了百万保障，每月扣费{small}元，不关闭会影响征信，请下载会议软件我帮您关闭",
+            "您好，快递理赔专员，您的包裹丢失了，我们双倍理赔，请扫描我发的二维码办理退款",
+        ),
     ),
     Story(
         _LOAN,
@@ -106,6 +122,10 @@ _STORIES: Final = (
         ),
         ("让我先交{small}元解冻金", "让我先转{small}元保证金", "让我先交{small}元工本费"),
         ("放款前先收费的网贷", "说卡号填错要交解冻金的贷款客服"),
+        (
+            "您好，您申请的{amount}元贷款已审批，但银行卡号填错资金被冻结，需要先交{small}元解冻金",
+            "不看征信当天放款，先转{small}元保证金证明还款能力，放款后一起退还",
+        ),
     ),
     Story(
         _ACQUAINTANCE,
@@ -113,6 +133,10 @@ _STORIES: Final = (
         ("说他在外面开会不方便接电话", "说他在国外出了点事急需用钱", "说他换号了有急事"),
         ("让我先转{amount}元到一个对公账户", "让我先帮他垫付{amount}元", "让我把钱打到他朋友卡上"),
         ("冒充领导让你转账的", "换了新号找你借钱的“熟人”"),
+        (
+            "我是你们王总，换了个新号，在开会不方便接电话，你先给这个账户转{amount}元，急用",
+            "是我，你表哥，我在国外出了点事急需用钱，先帮我垫付{amount}元，回来就还你",
+        ),
     ),
     Story(
         _INVESTMENT,
@@ -124,6 +148,10 @@ _STORIES: Final = (
         ),
         ("让我在一个平台上充值{amount}元", "让我先交税才能提现", "让我下载一个APP入金"),
         ("拉你进炒股群、说稳赚不赔的", "要你在陌生平台充值投资的"),
+        (
+            "老师今天有内部消息，跟着买稳赚不赔，先在平台充值{amount}元，名额有限",
+            "我们平台每天收益稳定百分之三，下载这个APP入金就能跟单",
+        ),
     ),
     Story(
         _REBATE,
@@ -131,6 +159,10 @@ _STORIES: Final = (
         ("说点赞关注一单就给几块钱佣金", "说前几单都返了钱", "说做完联单任务才能一起提现"),
         ("让我垫付{amount}元做任务", "让我下载一个APP接单", "让我再充{small}元解冻佣金"),
         ("刷单返利、先垫钱再返佣的", "点赞关注就给钱的兼职"),
+        (
+            "点赞关注一单给3元佣金，这单联单任务需要垫付{amount}元，完成后本金佣金一起返",
+            "亲，前几单都返给你了，系统要求再充{small}元才能解冻佣金提现",
+        ),
     ),
     Story(
         _BANK_PHISHING,
@@ -138,6 +170,10 @@ _STORIES: Final = (
         ("说我的账户异常被冻结了", "说我的信用卡积分今天清零", "说我的手机盾要过期升级"),
         ("让我点链接输入卡号、密码和验证码", "让我登录一个网址验证身份"),
         ("要你点链接升级、解冻账户的短信", "说积分清零让你点链接兑换的短信"),
+        (
+            "【{bank}】您的账户异常已被冻结，请点击链接输入卡号、密码和验证码解冻",
+            "【{bank}】您的信用卡积分今日清零，请登录网址验证身份兑换礼品",
+        ),
     ),
     Story(
         _ACQUAINTANCE,
@@ -157,6 +193,10 @@ _STORIES: Final = (
             "让我把钱打到一个陌生账户，说明天就还",
         ),
         ("视频里是熟人的脸、开口就借钱的", "AI换脸换声冒充亲人要钱的"),
+        (
+            "爸，是我，我出车祸撞了人，要私了，你马上转{amount}元到这张卡上，先别告诉妈",
+            "奶奶，我手机坏了用朋友的号打的，我在外地被扣住了，急需{small}元保证金",
+        ),
     ),
     Story(
         None,  # cash or gold handed over in person: the data has no such label
@@ -176,6 +216,10 @@ _STORIES: Final = (
             "让我取{amount}元现金交给来取件的“同事”",
         ),
         ("让你买金条、取现金交给上门的人的", "让你把现金放到指定地点有人来取的"),
+        (
+            "您的账户涉案，线上转账已被风控，请去金店买{grams}克金条，我们安排专员上门取件核验",
+            "您的存款要做资金核查，请取出{amount}元现金装进袋子，放到小区门口有同事来取",
+        ),
     ),
     Story(
         None,  # renting out bank cards, phone cards, accounts (两卡): no such label
@@ -191,6 +235,10 @@ _STORIES: Final = (
             "让我去营业厅多办几张卡给他",
         ),
         ("出租出借银行卡、手机卡赚钱的", "收购微信号、手机卡、银行卡的"),
+        (
+            "兼职招聘：闲置银行卡借我走流水，一天给{small}元，只需要配合刷脸，不违法",
+            "收微信号、手机卡，帮忙收款转账每笔给百分之二佣金，把卡和U盾寄过来就行",
+        ),
     ),
     Story(
         None,  # romance that turns to "investment" (杀猪盘): no such label
@@ -210,6 +258,10 @@ _STORIES: Final = (
             "让我交20%的个人所得税才能把钱提出来",
         ),
         ("网上认识的“对象”带你投资的", "交友软件上的人让你在平台充值的"),
+        (
+            "亲爱的，我舅舅在这个平台做风控，有漏洞稳赚，你先充值{amount}元，以后我们结婚用",
+            "宝贝，你的收益已经到账了，提现要先交20%的个人所得税，交了马上能提",
+        ),
     ),
     Story(
         None,  # game items and accounts: no such label
@@ -225,6 +277,10 @@ _STORIES: Final = (
             "让我交{small}元解冻保证金",
         ),
         ("游戏里说免费送皮肤、低价卖账号的", "要孩子用家长手机扫码领皮肤的"),
+        (
+            "免费送皮肤，加我QQ，用你家长的手机扫码认证就能领取",
+            "你的游戏账号违规要冻结了，先交{small}元解冻保证金",
+        ),
     ),
 )
 
@@ -280,6 +336,22 @@ _NEWS: Final = (
     "据警方通报，{city}一名{age}岁{who}被骗{amount}元：{actor3}{claim3}，{demand3}。"
     "{outcome}。警方提醒：{advice}",
     "{city}警方近日破获一起案件：{actor3}{claim3}，{demand3}，一名{who}被骗{amount}元。{outcome}。",
+)
+# The scam's own words (``Story.scripts``) quoted by someone who saw through them ...
+_QUOTED_WARNINGS: Final = (
+    "【反诈提醒】骗子常说：“{script}”听到这种话立刻挂断！{advice}",
+    "{addressee}，记住这种话术：“{script}”——全是骗子。{advice}",
+    "社区讲座笔记：民警说骗子最常用的开场是“{script}”。{advice}",
+    "{police}提醒：近期有人接到这样的电话或信息：“{script}”这是诈骗！{advice}",
+    "对方：{script}\n我：我自己打官方电话问吧。\n对方：……（挂断）\n刚才就是这样，大家别上当。",
+    "{when}收到这么一条：“{script}”我去派出所当面问了，民警说就是诈骗。{advice}",
+)
+# ... and as they reach the one it is happening to: the message itself, or a call under way.
+_SCRIPTS: Final = (
+    "{script}",
+    "{script}，请尽快处理，逾期后果自负。",
+    "对方：{script}\n我：好的，那我现在怎么操作？\n对方：按我说的做，马上办，不然来不及。",
+    "{when}收到这么一条：“{script}”我已经按说的办了，对方说还有一步，这是真的吗？",
 )
 # Fraud frames: the one it is happening to, still in it or just paid.
 _ONGOING: Final = (
@@ -369,6 +441,8 @@ def _fill(template: str, story: Story, hotlines: dict[str, str], rng: random.Ran
         "age": str(rng.randint(19, 78)),
         "outcome": rng.choice(_OUTCOMES),
     }
+    if "{script}" in template:  # drawn last, so texts without a script keep their draws
+        slots["script"] = rng.choice(story.scripts)
     # Passes until every slot is filled: an actor or a refusal holds {city}, {kin}, ...,
     # and an actor may hold {relative} itself.
     text = template
@@ -378,12 +452,22 @@ def _fill(template: str, story: Story, hotlines: dict[str, str], rng: random.Ran
 
 
 def synthetic_scam_talk(
-    count: int, knowledge: Knowledge, rng: random.Random
+    count: int, knowledge: Knowledge, rng: random.Random, *, quotes: bool = False
 ) -> list[SyntheticText]:
     """``count`` genuine messages about scams (warnings, refusals, notices, news) and
-    ``count`` victims' accounts of the same scams still under way, alternating."""
-    genuine_frames = (*_REFUSED, *_WARNINGS, *_NOTICES, *_NEWS, *_BANK_NOTICES, *_KIN_ESCAPED)
-    fraud_frames = (*_ONGOING, *_KIN_ONGOING)
+    ``count`` victims' accounts of the same scams still under way, alternating. With
+    ``quotes`` the scam's own words join both classes: quoted in warnings and refused
+    calls, and as the message or the call itself."""
+    genuine_frames: tuple[str, ...] = (
+        *_REFUSED,
+        *_WARNINGS,
+        *_NOTICES,
+        *_NEWS,
+        *_BANK_NOTICES,
+        *_KIN_ESCAPED,
+        *(_QUOTED_WARNINGS if quotes else ()),
+    )
+    fraud_frames: tuple[str, ...] = (*_ONGOING, *_KIN_ONGOING, *(_SCRIPTS if quotes else ()))
     hotlines = official_hotlines(knowledge, _BANKS)
     result: list[SyntheticText] = []
     for index in range(2 * count):

@@ -341,6 +341,7 @@ def _meta(
             "files": list(DATA_FILES),
             "notifications": config.notifications,
             "scam_talk": config.scam_talk,
+            "scam_talk_quotes": config.scam_talk_quotes,
             "adverts": config.adverts,
             "workplace": config.workplace,
             "family": config.family,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from classifier.model.config import TrainConfig
 from classifier.model.dataset import synthetic_examples
-from classifier.model.scam_talk import synthetic_scam_talk
+from classifier.model.scam_talk import Story, synthetic_scam_talk
 from knowledge import load_knowledge
 
 KNOWLEDGE = load_knowledge()
@@ -89,3 +90,32 @@ def test_synthetic_examples_are_reproducible_and_capped_by_limit() -> None:
         config.model_copy(update={"workplace": 0, "family": 0}), random.Random(11)
     )
     assert older == first[: 2 * 10 + 2 * 15 + 2 * 5]
+
+
+def _openings(stories: Sequence[Story]) -> set[str]:
+    """The first words of every script that has six characters before its first slot."""
+    words = (script.split("{")[0][:8] for story in stories for script in story.scripts)
+    return {opening for opening in words if len(opening) >= 6}
+
+
+def test_with_quotes_a_scripts_words_reach_both_classes_but_only_scams_comply() -> None:
+    from classifier.model.scam_talk import _STORIES
+
+    assert all(story.scripts for story in _STORIES)
+    openings = _openings(_STORIES)
+    items = synthetic_scam_talk(400, KNOWLEDGE, random.Random(11), quotes=True)
+    quoting = [item for item in items if any(opening in item.text for opening in openings)]
+    assert {item.fraud for item in quoting} == {True, False}
+    complying = ("我已经按说的办了", "我现在怎么操作", "这是真的吗")
+    for item in quoting:
+        assert "{" not in item.text, item.text
+        if not item.fraud:
+            assert not any(words in item.text for words in complying), item.text
+
+
+def test_without_quotes_no_script_is_drawn() -> None:
+    from classifier.model.scam_talk import _STORIES
+
+    openings = _openings(_STORIES)
+    for item in synthetic_scam_talk(300, KNOWLEDGE, random.Random(19)):
+        assert not any(opening in item.text for opening in openings), item.text
