@@ -149,3 +149,31 @@ def test_everyday_messages_stay_calm(fused: Analyzer, text: str) -> None:
 def test_chats_and_adverts_that_are_scams_warn(fused: Analyzer, text: str) -> None:
     verdict = fused.analyze_offline(Submission(text=text))
     assert verdict.risk in (RiskLevel.HIGH, RiskLevel.MEDIUM), verdict.components
+
+
+def test_rule_evidence_for_a_type_the_heads_never_saw_names_it(bundle: ModelBundle) -> None:
+    from classifier.model.bundle import ModelScores
+    from classifier.rules import RuleScore
+
+    analyzer = Analyzer(model=bundle)
+    assert "romance_pig_butchering" not in bundle.text_model.type_names
+    heads = ModelScores(
+        model=0.99,
+        ngram=0.99,
+        fraud_type="impersonate_acquaintance",
+        type_probability=0.9,
+        learned_type="impersonate_acquaintance",
+        learned_support=0.99,
+    )
+
+    def named(by_type: dict[str, float]) -> str | None:
+        best = max(by_type, key=by_type.__getitem__)
+        rules = RuleScore(score=by_type[best], fraud_type=best, by_type=by_type)
+        return analyzer._fused_type(best, rules, heads, 0.95)
+
+    # The rules' best type is one the heads know, so only the new rule can name 杀猪盘.
+    assert named({"gambling": 0.3, "romance_pig_butchering": 0.3}) == "romance_pig_butchering"
+    # Below the low level, or weaker than the rules' evidence for the heads' type: the heads.
+    assert named({"gambling": 0.3, "romance_pig_butchering": 0.2}) == "impersonate_acquaintance"
+    evidence = {"impersonate_acquaintance": 0.45, "romance_pig_butchering": 0.3}
+    assert named(evidence) == "impersonate_acquaintance"
