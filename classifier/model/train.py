@@ -154,7 +154,7 @@ def fit_fusion_stage(
     cross_validated = cross_validated_f1(
         inputs, labels, files, config.seed, floors=floors, repeats=settings.cv_repeats, **thresholds
     )
-    outside = _outside_typed(config, bundle)
+    outside = _outside_typed(config, bundle, limit)
     pooled = typed + outside
     weight, _accuracy = choose_type_weight(*zip(*pooled, strict=True)) if pooled else (0.0, 0.0)
     fusion = replace(fusion, type_encoder_weight=weight)
@@ -186,10 +186,11 @@ def fit_fusion_stage(
 
 
 def _outside_typed(
-    config: TrainConfig, bundle: ModelBundle
+    config: TrainConfig, bundle: ModelBundle, limit: int | None
 ) -> list[tuple[TypeDistribution, TypeDistribution, str]]:
     """Both components' type distributions and the label of every scam in
-    ``fusion.type_rows`` (the chosen splits) whose type the heads can name."""
+    ``fusion.type_rows`` (the chosen splits) whose type the heads can name (at most
+    ``limit`` of them in a smoke run)."""
     path = config.resolved_type_rows()
     if path is None:
         return []
@@ -202,6 +203,7 @@ def _outside_typed(
     ]
     if not rows:
         raise DataError(f"no typed scams of the splits {sorted(wanted)} in {path}")
+    rows = rows[:limit] if limit is not None else rows
     scored = bundle.components([str(row["text"]) for row in rows])
     return [
         (output.type_probabilities, ngram[1] if ngram else {}, str(row["type"]))
