@@ -126,3 +126,32 @@ def test_collectible_auction_fees_are_flagged_and_a_news_warning_is_damped() -> 
     assert _score(pitch) >= 0.5
     warning = "看到新闻说有人冒充拍卖公司，说老钱币能送拍卖，先收鉴定费和保证金，大家别信。"
     assert _score(warning) < 0.5
+
+
+def test_a_subsidy_waiting_behind_a_link_is_named_but_a_paid_subsidy_is_not() -> None:
+    waiting = "【区人社局】您有一笔2026年度技能提升补贴1,800元待领取，请登录 rsj-bt.cn 申领。"
+    hits = score_hits(ENGINE.match(normalize(waiting).text))
+    assert "fake_prize_subsidy.money_waiting" in _ids(waiting)
+    assert hits.fraud_type == "fake_prize_subsidy" and hits.score >= 0.5
+    paid = "【区人社局】您的技能提升补贴1,800元已发放至社保卡银行账户，无需另行办理。"
+    assert "fake_prize_subsidy.money_waiting" not in _ids(paid)
+
+
+def test_gold_handed_over_cards_bought_and_mass_send_threats_are_flagged() -> None:
+    gold = "你现在去周大福买200克金条，买好后在商场北门等，会有同事过来拿走，不要告诉家人。"
+    assert "offline_cash_handover.buy_gold_hand_over" in _ids(gold)
+    assert "offline_cash_handover.buy_gold_hand_over" not in _ids(
+        "商场周年庆，购买黄金每克立减20元，还有礼品等你来拿！"
+    )
+    assert "two_cards_mule.card_recycling" in _ids("回收实名手机卡，一张150，同城面交。")
+    threat = "视频我已经录好了，两小时内转两万，不然全部群发给你的通讯录。"
+    assert "sextortion.mass_send_threat" in _ids(threat)
+
+
+def test_official_app_notices_refunds_and_approved_payments_are_damped() -> None:
+    delay = "【东方航空】您乘坐的MU5101航班因天气原因延误，可在东航APP办理改签或退票。"
+    assert "benign.official_app_service" in _ids(delay) and _score(delay) < 0.5
+    refund = "【拼多多】您的售后申请已通过，运费险自动理赔至您的账户，理赔金额6元。"
+    assert "benign.platform_settlement" in _ids(refund) and _score(refund) < 0.5
+    approval = "王总，供应商货款38,000元的OA审批已走完，财务下午对公转账，您看可以吗？"
+    assert "benign.approval_process" in _ids(approval) and _score(approval) < 0.5
