@@ -93,6 +93,16 @@ def combine_types(
     return max(combined, key=combined.__getitem__) if combined else None
 
 
+TypedRow = tuple[TypeDistribution, TypeDistribution, str]
+"""One labelled fraud row: the encoder's and the n-gram model's distributions, the truth."""
+
+
+def type_accuracy(rows: Sequence[TypedRow], encoder_weight: float) -> float:
+    """The share of ``rows`` that ``combine_types`` names right at this weight."""
+    right = sum(combine_types(e, n, encoder_weight) == truth for e, n, truth in rows)
+    return right / max(1, len(rows))
+
+
 def choose_type_weight(
     encoder: Sequence[TypeDistribution],
     ngram: Sequence[TypeDistribution],
@@ -101,13 +111,10 @@ def choose_type_weight(
 ) -> tuple[float, float]:
     """The encoder weight of ``combine_types`` with the best type accuracy on labelled
     (validation) fraud rows, the smallest one on ties; returns (weight, accuracy)."""
+    rows = list(zip(encoder, ngram, expected, strict=True))
     best_weight, best_accuracy = 0.0, -1.0
     for weight in grid:
-        correct = sum(
-            combine_types(e, n, weight) == truth
-            for e, n, truth in zip(encoder, ngram, expected, strict=True)
-        )
-        accuracy = correct / max(1, len(expected))
+        accuracy = type_accuracy(rows, weight)
         if accuracy > best_accuracy:
             best_weight, best_accuracy = weight, accuracy
     return best_weight, best_accuracy

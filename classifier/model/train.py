@@ -24,12 +24,12 @@ from classifier.model.dataset import (
     to_example,
 )
 from classifier.model.fusion import (
-    TypeDistribution,
+    TypedRow,
     choose_type_weight,
-    combine_types,
     cross_validated_f1,
     features,
     fit_fusion,
+    type_accuracy,
 )
 from classifier.model.graph import META_FILE
 from classifier.model.ngram import NGRAM_FILE, NgramModel
@@ -126,7 +126,7 @@ def fit_fusion_stage(
     type_key = _type_keys()
     inputs: list[list[float]] = []
     floors: list[float] = []
-    typed: list[tuple[TypeDistribution, TypeDistribution, str]] = []
+    typed: list[TypedRow] = []
     for start in range(0, len(rows), MESSAGES_PER_CALL):
         chunk = rows[start : start + MESSAGES_PER_CALL]
         scored = bundle.components([str(row["text"]) for row in chunk])
@@ -174,9 +174,9 @@ def fit_fusion_stage(
         time.monotonic() - started,
         f"{len(rows)} valid rows; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}; "
         f"type weights encoder {weight:.1f} / n-gram {1 - weight:.1f} "
-        f"({_type_accuracy(typed, weight):.1%} of {len(typed)} typed valid fraud rows"
+        f"({type_accuracy(typed, weight):.1%} of {len(typed)} typed valid fraud rows"
         + (
-            f", {_type_accuracy(outside, weight):.1%} of {len(outside)} typed scams from outside"
+            f", {type_accuracy(outside, weight):.1%} of {len(outside)} typed scams from outside"
             if outside
             else ""
         )
@@ -185,9 +185,7 @@ def fit_fusion_stage(
     )
 
 
-def _outside_typed(
-    config: TrainConfig, bundle: ModelBundle, limit: int | None
-) -> list[tuple[TypeDistribution, TypeDistribution, str]]:
+def _outside_typed(config: TrainConfig, bundle: ModelBundle, limit: int | None) -> list[TypedRow]:
     """Both components' type distributions and the label of every scam in
     ``fusion.type_rows`` (the chosen splits) whose type the heads can name (at most
     ``limit`` of them in a smoke run)."""
@@ -209,13 +207,6 @@ def _outside_typed(
         (output.type_probabilities, ngram[1] if ngram else {}, str(row["type"]))
         for row, (output, ngram) in zip(rows, scored, strict=True)
     ]
-
-
-def _type_accuracy(
-    typed: list[tuple[TypeDistribution, TypeDistribution, str]], weight: float
-) -> float:
-    right = sum(combine_types(encoder, ngram, weight) == truth for encoder, ngram, truth in typed)
-    return right / max(1, len(typed))
 
 
 def _cross_validated_summary(scores: dict[str, float], repeats: int) -> str:
