@@ -26,14 +26,15 @@ from typing import Final
 from classifier.model.notifications import SyntheticText, official_hotlines
 from knowledge import Knowledge
 
-# Data labels (as in ../shared/data) for the type heads; None where the data has none.
+# Type labels for the type heads: the data's label (as in ../shared/data) where it has one,
+# else the knowledge type key (learned only with the training option ``unseen_types``).
 _LOAN: Final = "虚假贷款"
 _REBATE: Final = "刷单返利"
 _INVESTMENT: Final = "虚假投资理财"
 _PORN: Final = "色情服务引流"
 _GAMBLING: Final = "网络赌博"
 
-# (data label, template). Every template carries at least one tell of a scam advert.
+# (type label, template). Every template carries at least one tell of a scam advert.
 _SCAM_ADS: Final = (
     (_LOAN, "{loan_hook}，秒批{amount}万，{no_check}，{contact}"),
     (_LOAN, "【急用钱】{no_check}，{loan_hook}，放款前只需交{fee}元{fee_name}，{contact}"),
@@ -41,14 +42,14 @@ _SCAM_ADS: Final = (
         _LOAN,
         "{scam_bank}内部渠道，{no_check}，额度{amount}万，先交{fee}元{fee_name}当天到账，{contact}",
     ),
-    (None, "招聘：手机卡/银行卡闲置出租，一张卡一天{daily}元，只需配合刷脸，{student}，{contact}"),
+    ("two_cards_mule", "招聘：手机卡/银行卡闲置出租，一张卡一天{daily}元，只需配合刷脸，{student}，{contact}"),
     (
-        None,
+        "two_cards_mule",
         "【兼职】收购闲置微信号、QQ号、实名手机卡，一个{daily}元，高价回收，当天结算，{contact}",
     ),
-    (None, "有银行卡不用的私聊，帮忙走个流水，每天{daily}，不违法，{contact}"),
+    ("two_cards_mule", "有银行卡不用的私聊，帮忙走个流水，每天{daily}，不违法，{contact}"),
     (
-        None,
+        "fake_credit_repair",
         "征信花了？逾期影响贷款买房？专业征信修复，内部渠道{days}个工作日消除逾期记录，先付定金{fee}元，{contact}",
     ),
     (
@@ -62,11 +63,11 @@ _SCAM_ADS: Final = (
     ),
     (_INVESTMENT, "导师带单，{coin}合约稳赚不赔，日收益{percent}%，内部平台，{contact}进群"),
     (
-        None,
+        "fake_prize_subsidy",
         "恭喜您在“{event}”抽中一等奖：价值{prize}元的{item}一台，只需支付邮费及个人所得税{fee}元即可领取，{contact}",
     ),
     (
-        None,
+        "fake_shopping",
         "{star}演唱会内场票，原价{price}，现在{price_up}转，只收微信转账，不走平台，付完发电子票截图，{contact}",
     ),
     (_PORN, "同城寂寞{girl}，视频聊天私密不卡，下载{app_url}注册就送会员，{contact}"),

@@ -207,7 +207,13 @@ def synthetic_examples(
     knowledge = load_knowledge()
     items: list[SyntheticText] = [
         *synthetic_notifications(notifications, knowledge, rng),
-        *synthetic_scam_talk(scam_talk, knowledge, rng, quotes=config.scam_talk_quotes),
+        *synthetic_scam_talk(
+            scam_talk,
+            knowledge,
+            rng,
+            quotes=config.scam_talk_quotes,
+            more_stories=config.unseen_types,
+        ),
         *synthetic_adverts(adverts, knowledge, rng),
         *synthetic_workplace(workplace, rng),
         *synthetic_family(family, rng),

@@ -31,7 +31,9 @@ from typing import Final
 from classifier.model.notifications import SyntheticText, official_hotlines
 from knowledge import Knowledge
 
-# Data labels (as in ../shared/data) of the stories, for the type heads.
+# Type labels of the stories, for the type heads: the data's label (as in ../shared/data)
+# where it has one, else the knowledge type key (which the heads learn only with the
+# training option ``unseen_types``; classifier/model/train.py).
 _POLICE: Final = "冒充公检法"
 _REFUND: Final = "冒充客服退款"
 _LOAN: Final = "虚假贷款"
@@ -39,15 +41,17 @@ _ACQUAINTANCE: Final = "冒充领导熟人"
 _INVESTMENT: Final = "虚假投资理财"
 _REBATE: Final = "刷单返利"
 _BANK_PHISHING: Final = "钓鱼短信-冒充银行"
+_PORN: Final = "色情服务引流"
 
 
 @dataclass(frozen=True)
 class Story:
     """One scam: who makes contact, what they claim, what they ask for."""
 
-    # The data label for the type heads; None for scams the data has no label for (the
-    # heads then learn nothing about the type, the fraud head still learns the class).
-    label: str | None
+    # The type label for the type heads: a data label, or a knowledge type key for scams
+    # the data has no label for (without ``unseen_types`` the heads learn nothing about
+    # those types; the fraud head still learns the class).
+    label: str
     actors: tuple[str, ...]
     claims: tuple[str, ...]
     demands: tuple[str, ...]
@@ -199,7 +203,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        None,  # cash or gold handed over in person: the data has no such label
+        "offline_cash_handover",  # cash or gold handed over in person: no data label
         (
             "一个自称{city}公安局的警官",
             "一个“投资导师”",
@@ -222,7 +226,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        None,  # renting out bank cards, phone cards, accounts (两卡): no such label
+        "two_cards_mule",  # renting out bank cards, phone cards, accounts (两卡): no data label
         ("一个兼职群里的人", "网上认识的一个“老板”", "一个很久没联系的老乡"),
         (
             "说把银行卡借他走流水，一天给{small}元",
@@ -241,7 +245,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        None,  # romance that turns to "investment" (杀猪盘): no such label
+        "romance_pig_butchering",  # romance that turns to "investment" (杀猪盘): no data label
         (
             "婚恋网站上认识的一个“新加坡华侨”",
             "一个说加错人了、后来天天聊的“外贸老板”",
@@ -264,7 +268,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        None,  # game items and accounts: no such label
+        "game_trade",  # game items and accounts: no data label
         ("一个游戏里的玩家", "一个说能低价卖装备的人", "游戏群里一个自称客服的人"),
         (
             "说免费送皮肤",
@@ -280,6 +284,147 @@ _STORIES: Final = (
         (
             "免费送皮肤，加我QQ，用你家长的手机扫码认证就能领取",
             "你的游戏账号违规要冻结了，先交{small}元解冻保证金",
+        ),
+    ),
+)
+
+
+# Stories of the types the first ones left out, told in the same frames. They join only with
+# the training option ``unseen_types`` (added 2026-12-05): with it the type heads learn these
+# types, which the data has no label for (porn_lure has one, but only as adverts), and
+# without it the texts drawn for the shipped model stay as they were.
+_MORE_STORIES: Final = (
+    Story(
+        "fake_prize_subsidy",
+        ("一条自称{city}人社局的短信", "一个自称医保中心的工作人员", "一个节目组的“工作人员”"),
+        (
+            "说我有一笔{small}元的补贴待领取，今天截止",
+            "说我的医保有退费没领，过期作废",
+            "说我被抽中了场外幸运观众，奖品是一辆车",
+        ),
+        (
+            "让我点链接填银行卡号和验证码领取",
+            "让我先交{small}元个人所得税和手续费",
+            "让我扫码登记身份证和银行卡",
+        ),
+        ("说你有补贴待领取、让你点链接的", "说你中了大奖要先交税的"),
+        (
+            "【{city}人社】您有一笔{small}元职业技能补贴待领取，今日截止，请点击链接填写银行卡信息",
+            "恭喜您被抽中为场外幸运观众，奖品价值{amount}元，领奖前需先交{small}元个人所得税",
+        ),
+    ),
+    Story(
+        "sextortion",
+        ("一个微信上主动加我的“美女”", "一个交友软件上认识的女生", "一个陌生号码"),
+        (
+            "跟我视频裸聊，说我的样子都被录下来了",
+            "让我装了个聊天APP，说我的通讯录已经在他们手里",
+            "发来我视频的截图，说要发给我的同事和家人",
+        ),
+        (
+            "让我转{amount}元，不然就群发",
+            "让我先转{small}元删视频，后来又要{amount}元",
+            "让我买礼品卡给他，说拿了钱就删",
+        ),
+        ("裸聊后拿视频敲诈的", "骗你装APP盗通讯录再威胁群发的"),
+        (
+            "你的视频我已经录下来了，你通讯录里的人我都有，24小时内转{amount}元，不然全部群发",
+            "别装死，截图已经发你了，先转{small}元删视频，不然明天你单位的人都能看到",
+        ),
+    ),
+    Story(
+        "review_brushing",
+        ("一个自称电商运营公司的人", "一个说能帮店铺冲销量的“代运营”", "一个网店老板群里的人"),
+        (
+            "说可以帮我的网店刷好评、刷销量，提升店铺信誉",
+            "说有真人账号帮我刷单补单，保证不被平台查",
+            "说刷好评能让我的店上首页",
+        ),
+        (
+            "让我先付{small}元服务费和刷单本金",
+            "让我先转{amount}元保证金给他们的账户",
+            "让我把货款先打到他的私人卡上",
+        ),
+        ("说能帮网店刷好评、刷销量的", "兜售刷单补单服务的"),
+        (
+            "专业刷好评刷销量，真人账号补单不降权，先付{small}元服务费，三天上首页",
+            "老板，店铺信誉我们能帮你冲上去，先转{amount}元保证金和刷单本金到这个账户",
+        ),
+    ),
+    Story(
+        "impersonate_military",
+        ("一个自称部队采购员的人", "一个自称武警后勤的“李参谋”", "一个说是派出所食堂采购的人"),
+        (
+            "说要给部队大量订货，先加微信",
+            "说部队要采购一批物资，让我们店供货",
+            "说要订{amount}元的货，还发了军官证照片",
+        ),
+        (
+            "让我先找他指定的供应商进一批特供货，先垫付{amount}元",
+            "让我先交{small}元保证金才能进部队供应商名录",
+            "让我先垫付货款，说部队结账要走流程",
+        ),
+        ("冒充部队大量采购、让商家垫付的", "说部队订货要你先交保证金的"),
+        (
+            "老板你好，我是部队后勤的，要采购一批物资，你先从我们指定的供应商进货，垫付{amount}元，部队统一结账",
+            "我们是武警后勤，进供应商名录要先交{small}元保证金，货到付款，军官证照片发你了",
+        ),
+    ),
+    Story(
+        "fake_credit_repair",
+        ("一个自称银保监会的工作人员", "一个自称京东金融客服的人", "一个说是征信中心的人"),
+        (
+            "说我大学时开通过校园贷，现在要注销，不注销会影响征信",
+            "说我的征信有逾期记录，可以帮我修复",
+            "说国家要清理学生账户，我的账户要注销",
+        ),
+        (
+            "让我在几个借款APP上把额度借出来，转到他给的账户“清零”",
+            "让我先交{small}元征信修复费",
+            "让我下载会议软件共享屏幕，按他说的操作",
+        ),
+        ("说要帮你注销校园贷、否则影响征信的", "说能修复征信、消除逾期的"),
+        (
+            "您好，银保监会的，您大学期间开通过校园贷，现在要注销，不注销会影响征信，请把借款APP里的额度借出来转入指定账户清零",
+            "专业征信修复，内部渠道消除逾期记录，先交{small}元修复费，三个工作日见效",
+        ),
+    ),
+    Story(
+        "fake_shopping",
+        ("一个朋友圈里卖东西的代购", "二手平台上的一个卖家", "一个卖演唱会门票的人"),
+        (
+            "说手机和名牌包只要市场价三折",
+            "说有内部票，原价卖给我",
+            "说是海关罚没的货，便宜处理",
+        ),
+        (
+            "让我不走平台，直接微信转账{small}元",
+            "让我先付全款，他说马上发货，后来又要交关税",
+            "让我先转{small}元定金，不然就卖给别人",
+        ),
+        ("超低价代购、让你私下转账的", "卖内部票、要你先付定金的"),
+        (
+            "海关罚没手机，全新未拆封，市场价三折，不走平台，微信转账{small}元包邮",
+            "演唱会内部票原价出，要的话先转{small}元定金，不然给别人了",
+        ),
+    ),
+    Story(
+        _PORN,
+        ("一个加我微信的“上门服务”", "一个发广告的“同城妹妹”", "一个陌生微信号"),
+        (
+            "说可以上门服务，先看照片选人",
+            "说人已经到楼下了，要先确认订单",
+            "说我的订单超时被冻结了",
+        ),
+        (
+            "让我先转{small}元定金",
+            "让我再交{small}元保证金才能解冻",
+            "让我交{small}元路费和押金",
+        ),
+        ("说能上门服务、要你先交定金的", "同城约见、先交保证金的"),
+        (
+            "同城上门服务，照片真人，先转{small}元定金安排，到了再付尾款",
+            "哥，妹妹到楼下了，系统显示订单超时被冻结，再转{small}元保证金就能解冻",
         ),
     ),
 )
@@ -452,12 +597,18 @@ def _fill(template: str, story: Story, hotlines: dict[str, str], rng: random.Ran
 
 
 def synthetic_scam_talk(
-    count: int, knowledge: Knowledge, rng: random.Random, *, quotes: bool = False
+    count: int,
+    knowledge: Knowledge,
+    rng: random.Random,
+    *,
+    quotes: bool = False,
+    more_stories: bool = False,
 ) -> list[SyntheticText]:
     """``count`` genuine messages about scams (warnings, refusals, notices, news) and
     ``count`` victims' accounts of the same scams still under way, alternating. With
     ``quotes`` the scam's own words join both classes: quoted in warnings and refused
-    calls, and as the message or the call itself."""
+    calls, and as the message or the call itself. With ``more_stories`` the stories of
+    ``_MORE_STORIES`` are told too."""
     genuine_frames: tuple[str, ...] = (
         *_REFUSED,
         *_WARNINGS,
@@ -470,8 +621,9 @@ def synthetic_scam_talk(
     fraud_frames: tuple[str, ...] = (*_ONGOING, *_KIN_ONGOING, *(_SCRIPTS if quotes else ()))
     hotlines = official_hotlines(knowledge, _BANKS)
     result: list[SyntheticText] = []
+    stories = (*_STORIES, *(_MORE_STORIES if more_stories else ()))
     for index in range(2 * count):
-        story = rng.choice(_STORIES)
+        story = rng.choice(stories)
         if index % 2:
             text = _fill(rng.choice(fraud_frames), story, hotlines, rng)
             result.append(SyntheticText(text, True, story.label))

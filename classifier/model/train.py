@@ -51,12 +51,17 @@ class StageResult:
     summary: str
 
 
-def _type_keys() -> Callable[[str], str | None]:
+def _type_keys(unseen_types: bool = False) -> Callable[[str], str | None]:
+    """Map a training text's type label to the fraud type the heads learn: a data label
+    through the knowledge base; with ``unseen_types`` also a knowledge type key (the
+    synthetic scams of types the data has no label for); anything else to None."""
     from knowledge import load_knowledge
 
     knowledge = load_knowledge()
 
     def key(label: str) -> str | None:
+        if unseen_types and label in knowledge.fraud_types:
+            return label
         try:
             return knowledge.type_for_dataset_label(label)
         except KeyError:
@@ -88,7 +93,7 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     examples = [to_example(row, rng) for row in rows]
     synthetic = synthetic_examples(config, rng, limit=limit)
     examples += synthetic
-    type_key = _type_keys()
+    type_key = _type_keys(config.unseen_types)
     model = NgramModel.fit(
         [e.text for e in examples],
         [e.fraud for e in examples],
@@ -246,7 +251,7 @@ def train(
             out_dir,
             limit=limit,
             max_steps=max_steps,
-            type_keys=_type_keys(),
+            type_keys=_type_keys(config.unseen_types),
             report=report,
         )
         results.append(
