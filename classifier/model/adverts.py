@@ -42,7 +42,10 @@ _SCAM_ADS: Final = (
         _LOAN,
         "{scam_bank}内部渠道，{no_check}，额度{amount}万，先交{fee}元{fee_name}当天到账，{contact}",
     ),
-    ("two_cards_mule", "招聘：手机卡/银行卡闲置出租，一张卡一天{daily}元，只需配合刷脸，{student}，{contact}"),
+    (
+        "two_cards_mule",
+        "招聘：手机卡/银行卡闲置出租，一张卡一天{daily}元，只需配合刷脸，{student}，{contact}",
+    ),
     (
         "two_cards_mule",
         "【兼职】收购闲置微信号、QQ号、实名手机卡，一个{daily}元，高价回收，当天结算，{contact}",

@@ -60,9 +60,13 @@ def test_a_genuine_bank_advert_gives_that_banks_own_hotline() -> None:
     assert checked
 
 
-def test_labels_are_data_labels_or_none() -> None:
-    knowledge = KNOWLEDGE
-    labels = {item.type_label for item in synthetic_adverts(300, KNOWLEDGE, random.Random(11))}
-    assert None in labels
-    for label in labels - {None}:
-        assert knowledge.type_for_dataset_label(str(label))
+def test_scam_adverts_carry_a_data_label_or_else_a_knowledge_type_key() -> None:
+    items = synthetic_adverts(300, KNOWLEDGE, random.Random(11))
+    assert {item.type_label for item in items if not item.fraud} == {None}
+    labels = {str(item.type_label) for item in items if item.fraud}
+    data_labels = {label for label in labels if label not in KNOWLEDGE.fraud_types}
+    for label in data_labels:
+        assert KNOWLEDGE.type_for_dataset_label(label)
+    # Card renting, credit repair, prizes and tickets: types the data has no label for.
+    assert labels - data_labels >= {"two_cards_mule", "fake_credit_repair", "fake_prize_subsidy"}
+    assert not (labels - data_labels) & KNOWLEDGE.dataset_types

@@ -20,17 +20,34 @@ def test_as_many_warnings_as_scams_under_way_every_slot_filled() -> None:
         assert "{" not in item.text and "}" not in item.text, item.text
 
 
-def test_scams_under_way_carry_data_labels_and_warnings_none() -> None:
-    knowledge = KNOWLEDGE
-    labelled = 0
+def test_scams_under_way_carry_their_type_label_and_warnings_none() -> None:
+    keys: set[str] = set()
     for item in synthetic_scam_talk(60, KNOWLEDGE, random.Random(5)):
-        if item.fraud and item.type_label is not None:
-            labelled += 1
-            assert knowledge.type_for_dataset_label(item.type_label)  # a label the data uses
-        elif not item.fraud:
+        if not item.fraud:
             assert item.type_label is None
-    # Stories of a type the data has no label for (gold hand-over, card renting) carry none.
-    assert 0 < labelled < 60
+            continue
+        assert item.type_label is not None
+        if item.type_label in KNOWLEDGE.fraud_types:  # a type the data has no label for
+            assert item.type_label not in KNOWLEDGE.dataset_types
+            keys.add(item.type_label)
+        else:
+            assert KNOWLEDGE.type_for_dataset_label(item.type_label)  # a label the data uses
+    assert keys  # gold hand-over, card renting, 杀猪盘, game trades
+
+
+def test_more_stories_are_told_only_when_asked_for() -> None:
+    from classifier.model.scam_talk import _MORE_STORIES
+
+    more = {story.label for story in _MORE_STORIES}
+    plain = {item.type_label for item in synthetic_scam_talk(400, KNOWLEDGE, random.Random(21))}
+    assert not plain & (more - {"色情服务引流"})
+    told = {
+        item.type_label
+        for item in synthetic_scam_talk(400, KNOWLEDGE, random.Random(21), more_stories=True)
+    }
+    assert more <= told
+    # The same pieces in both classes, every slot filled.
+    assert all(story.scripts and len(story.summaries) >= 2 for story in _MORE_STORIES)
 
 
 def test_the_frame_not_the_topic_separates_the_classes() -> None:

@@ -188,3 +188,14 @@ def test_typed_scams_from_outside_join_the_choice_of_the_type_weight(
     assert main([*args, "--config", str(config('"z"')), "--stage", "fusion"]) == 2
     error = capsys.readouterr().err
     assert "no typed scams of the splits ['z']" in error and "Traceback" not in error
+
+
+def test_knowledge_type_keys_are_learned_only_with_unseen_types() -> None:
+    from classifier.model.train import _type_keys
+
+    plain, unseen = _type_keys(), _type_keys(unseen_types=True)
+    for key in (plain, unseen):
+        assert key("冒充公检法") == "impersonate_police"  # a data label
+        assert key("no such label") is None
+    assert plain("romance_pig_butchering") is None
+    assert unseen("romance_pig_butchering") == "romance_pig_butchering"
