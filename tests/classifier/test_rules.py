@@ -155,3 +155,31 @@ def test_official_app_notices_refunds_and_approved_payments_are_damped() -> None
     assert "benign.platform_settlement" in _ids(refund) and _score(refund) < 0.5
     approval = "王总，供应商货款38,000元的OA审批已走完，财务下午对公转账，您看可以吗？"
     assert "benign.approval_process" in _ids(approval) and _score(approval) < 0.5
+
+
+def test_notices_saying_what_staff_never_ask_are_damped_but_scripts_are_not() -> None:
+    notice = "【京东】您的订单已签收，京东客服不会通过电话要求您转账或共享屏幕。"
+    assert "benign.do_not_share" in _ids(notice) and _score(notice) < 0.5
+    # A scam script that mentions "这种方式" is not a notice of what staff never do.
+    script = "我们不会通过这种方式要求转账，请你配合调查，把资金转入安全账户。"
+    assert "benign.do_not_share" not in _ids(script)
+
+
+def test_warnings_that_retell_a_scam_are_damped() -> None:
+    lecture = "社区反诈讲座：公检法不会打电话让你转账到“安全账户”，陌生人要验证码一律挂电话。"
+    assert "benign.police_warning" in _ids(lecture) and _score(lecture) < 0.5
+    escaped = "我妈差点被冒充公安的骗了，还好她留了个心眼，打110一问根本没这回事。"
+    assert {"benign.scam_story", "benign.refused"} <= _ids(escaped)
+    check = "外婆，我换新号码了，你可以用旧号码打视频确认是我，不用给我打钱。"
+    assert "benign.verify_first" in _ids(check)
+
+
+def test_apk_invitations_coached_withdrawals_and_private_sales_are_flagged() -> None:
+    apk = "老同学，婚礼请柬做好了，下载“请柬.apk”安装后就能看到婚纱照。"
+    assert "other.apk_invitation" in _ids(apk) and _score(apk) >= 0.5
+    coached = "明天去银行取现金8万，柜员问就说是给家里装修用，取完放到楼下有同事来取。"
+    assert "offline_cash_handover.avoid_bank_questions" in _ids(coached)
+    skins = "王者荣耀皮肤低价出，走私人交易，先款后发，加QQ详聊。"
+    assert "game_trade.items_off_platform" in _ids(skins) and _score(skins) >= 0.5
+    reviews = "出售美团好评，真人账号带图，每条6元，安全不降权，TG @goodrev88"
+    assert "review_brushing.reviews_for_sale" in _ids(reviews)
