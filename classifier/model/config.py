@@ -112,6 +112,13 @@ class TrainConfig(_Strict):
     # knowledge type key, and tell seven more stories in the talk about scams (scam_talk.py,
     # ``_MORE_STORIES``); False as before 2026-12-05.
     unseen_types: bool = False
+    # Labelled messages from outside the data (a JSONL file like eval/independent.jsonl,
+    # relative to the repository root) whose rows of these splits join both components'
+    # training texts: real-looking warnings, family and office talk and scams in forms the
+    # data lacks. Their fraud types train the heads where the data has the type too. None =
+    # none, as before 2026-12-05.
+    outside_rows: Path | None = None
+    outside_splits: list[str] = Field(default_factory=list)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
     fusion: FusionConfig = FusionConfig()
@@ -119,6 +126,10 @@ class TrainConfig(_Strict):
     def resolved_data_dir(self) -> Path:
         """The data folder, relative paths taken from the repository root."""
         return _from_root(self.data_dir)
+
+    def resolved_outside_rows(self) -> Path | None:
+        """``outside_rows``, relative paths taken from the repository root."""
+        return _from_root(self.outside_rows) if self.outside_rows else None
 
     def resolved_type_rows(self) -> Path | None:
         """``fusion.type_rows``, relative paths taken from the repository root."""

@@ -113,6 +113,36 @@ def to_example(row: dict[str, Any], rng: random.Random, text: str | None = None)
     )
 
 
+def outside_examples(config: TrainConfig, limit: int | None = None) -> list[Example]:
+    """The rows of ``config.outside_splits`` in ``config.outside_rows``, in the model's form
+    (at most ``limit // 4`` in a smoke run). A fraud row keeps its type (a knowledge type
+    key) where the data has that type; the heads learn no other."""
+    path = config.resolved_outside_rows()
+    if path is None:
+        return []
+    wanted = set(config.outside_splits)
+    rows = [row for row in read_rows(path) if row.get("split") in wanted]
+    if not rows:
+        raise DataError(f"no rows of the splits {sorted(wanted)} in {path}")
+    if limit is not None:
+        rows = rows[: limit // 4]
+    data_types = load_knowledge().dataset_types
+    examples = []
+    for index, row in enumerate(rows):
+        fraud = row["label"] == "fraud"
+        key = str(row.get("type"))
+        examples.append(
+            Example(
+                text=model_text(str(row["text"])),
+                fraud=fraud,
+                type_label=key if fraud and key in data_types else None,
+                file="outside",
+                group=f"outside-{row.get('id', index)}",
+            )
+        )
+    return examples
+
+
 def chat_turns(rows: Iterable[dict[str, Any]]) -> list[list[str]]:
     """The chat source's conversations as lists of turns."""
     return [

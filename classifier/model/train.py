@@ -19,6 +19,7 @@ from classifier.model.dataset import (
     DATA_FILES,
     DataError,
     load_split,
+    outside_examples,
     read_rows,
     synthetic_examples,
     to_example,
@@ -53,14 +54,15 @@ class StageResult:
 
 def _type_keys(unseen_types: bool = False) -> Callable[[str], str | None]:
     """Map a training text's type label to the fraud type the heads learn: a data label
-    through the knowledge base; with ``unseen_types`` also a knowledge type key (the
+    through the knowledge base, a knowledge type key the data has too (the rows from
+    outside the data) as itself; with ``unseen_types`` any knowledge type key (the
     synthetic scams of types the data has no label for); anything else to None."""
     from knowledge import load_knowledge
 
     knowledge = load_knowledge()
 
     def key(label: str) -> str | None:
-        if unseen_types and label in knowledge.fraud_types:
+        if label in knowledge.dataset_types or (unseen_types and label in knowledge.fraud_types):
             return label
         try:
             return knowledge.type_for_dataset_label(label)
@@ -92,7 +94,8 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     rows = _rows(config, "train", limit, config.seed)
     examples = [to_example(row, rng) for row in rows]
     synthetic = synthetic_examples(config, rng, limit=limit)
-    examples += synthetic
+    outside = outside_examples(config, limit)
+    examples += synthetic + outside
     type_key = _type_keys(config.unseen_types)
     model = NgramModel.fit(
         [e.text for e in examples],
@@ -107,7 +110,9 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     return StageResult(
         "ngram",
         time.monotonic() - started,
-        f"{len(rows)} rows + {len(synthetic)} synthetic texts, {size:.1f} MB written",
+        f"{len(rows)} rows + {len(synthetic)} synthetic texts"
+        + (f" + {len(outside)} from outside the data" if outside else "")
+        + f", {size:.1f} MB written",
     )
 
 

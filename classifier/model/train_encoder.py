@@ -30,6 +30,7 @@ from classifier.model.dataset import (
     chat_mixed,
     chat_turns,
     load_split,
+    outside_examples,
     synthetic_examples,
     titled,
     to_example,
@@ -82,8 +83,8 @@ def _limit(
 def training_examples(
     config: TrainConfig, rng: random.Random, limit: int | None
 ) -> tuple[list[Example], list[Example], list[str]]:
-    """Train (capped groups + chat-mixed + synthetic + titled texts) and valid examples, and
-    every text for the vocabulary."""
+    """Train (capped groups + chat-mixed + synthetic + outside + titled texts) and valid
+    examples, and every text for the vocabulary."""
     data_dir = config.resolved_data_dir()
     train_rows = _limit(load_split(data_dir, "train"), limit, rng)
     valid_rows = _limit(load_split(data_dir, "valid"), limit, rng)
@@ -94,6 +95,7 @@ def training_examples(
     if dialogues and mix:
         train += chat_mixed(capped, dialogues, mix, rng)
     train += synthetic_examples(config, rng, limit=limit)
+    train += outside_examples(config, limit)
     with_title = config.encoder.titled if limit is None else min(config.encoder.titled, limit // 4)
     if with_title:
         train += titled(capped, with_title, rng)
