@@ -1,9 +1,15 @@
-"""Training rows in the model's form: chat titles as a screenshot's text starts."""
+"""Training rows in the model's form: chat titles as a screenshot's text starts, and rows
+from outside the data."""
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
+import pytest
+
+from classifier.model.config import TrainConfig
 from classifier.model.dataset import SCREEN_TITLES, titled
 from classifier.model.prepare import model_text
 
@@ -32,3 +38,41 @@ def test_titles_are_shared_by_both_classes() -> None:
     fraud_titles = {word for fraud, word in first_words if fraud}
     normal_titles = {word for fraud, word in first_words if not fraud}
     assert fraud_titles == normal_titles
+
+
+def test_outside_rows_of_the_chosen_splits_join_with_the_types_the_data_has(
+    tmp_path: Path,
+) -> None:
+    from classifier.model.dataset import DataError, outside_examples
+
+    rows = [
+        {
+            "id": "a1",
+            "text": "您好，这里是公安局，请转入安全账户",
+            "label": "fraud",
+            "type": "impersonate_police",
+            "split": "a",
+        },
+        {
+            "id": "a2",
+            "text": "宝贝，我舅舅的平台稳赚",
+            "label": "fraud",
+            "type": "romance_pig_butchering",
+            "split": "a",
+        },
+        {"id": "a3", "text": "妈，我到家了", "label": "normal", "type": "正常", "split": "a"},
+        {"id": "b1", "text": "不在所选的部分里", "label": "normal", "type": "正常", "split": "b"},
+    ]
+    path = tmp_path / "outside.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), "utf-8")
+    config = TrainConfig(outside_rows=path, outside_splits=["a"])
+    examples = outside_examples(config)
+    assert [(e.fraud, e.type_label) for e in examples] == [
+        (True, "impersonate_police"),
+        (True, None),  # 杀猪盘: the data has no such type, so the heads learn none
+        (False, None),
+    ]
+    assert {e.file for e in examples} == {"outside"} and len({e.group for e in examples}) == 3
+    assert outside_examples(TrainConfig()) == []
+    with pytest.raises(DataError, match=r"no rows of the splits \['z'\]"):
+        outside_examples(TrainConfig(outside_rows=path, outside_splits=["z"]))

@@ -196,6 +196,7 @@ def test_knowledge_type_keys_are_learned_only_with_unseen_types() -> None:
     plain, unseen = _type_keys(), _type_keys(unseen_types=True)
     for key in (plain, unseen):
         assert key("冒充公检法") == "impersonate_police"  # a data label
+        assert key("impersonate_police") == "impersonate_police"  # a key the data has
         assert key("no such label") is None
     assert plain("romance_pig_butchering") is None
     assert unseen("romance_pig_butchering") == "romance_pig_butchering"
