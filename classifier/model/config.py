@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -11,6 +12,10 @@ from knowledge.errors import ScamCheckError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = REPO_ROOT / "configs" / "train.toml"
+
+
+Component = Literal["encoder", "ngram"]
+COMPONENTS: tuple[Component, ...] = ("encoder", "ngram")
 
 
 class ConfigError(ScamCheckError):
@@ -119,6 +124,9 @@ class TrainConfig(_Strict):
     # none, as before 2026-12-05.
     outside_rows: Path | None = None
     outside_splits: list[str] = Field(default_factory=list)
+    # Which components train on them (the n-gram model learned the outside parts' scam
+    # adverts so well that FBS's genuine adverts looked like fraud; docs/EVALUATION.md).
+    outside_components: list[Component] = Field(default_factory=lambda: list(COMPONENTS))
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
     fusion: FusionConfig = FusionConfig()

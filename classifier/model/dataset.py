@@ -113,12 +113,15 @@ def to_example(row: dict[str, Any], rng: random.Random, text: str | None = None)
     )
 
 
-def outside_examples(config: TrainConfig, limit: int | None = None) -> list[Example]:
-    """The rows of ``config.outside_splits`` in ``config.outside_rows``, in the model's form
-    (at most ``limit // 4`` in a smoke run). A fraud row keeps its type (a knowledge type
-    key) where the data has that type; the heads learn no other."""
+def outside_examples(
+    config: TrainConfig, component: str, limit: int | None = None
+) -> list[Example]:
+    """The rows of ``config.outside_splits`` in ``config.outside_rows`` for ``component``
+    (none unless it is one of ``config.outside_components``), in the model's form (at most
+    ``limit // 4`` in a smoke run). A fraud row keeps its type (a knowledge type key) where
+    the data has that type; the heads learn no other."""
     path = config.resolved_outside_rows()
-    if path is None:
+    if path is None or component not in config.outside_components:
         return []
     wanted = set(config.outside_splits)
     rows = [row for row in read_rows(path) if row.get("split") in wanted]

@@ -94,7 +94,7 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
     rows = _rows(config, "train", limit, config.seed)
     examples = [to_example(row, rng) for row in rows]
     synthetic = synthetic_examples(config, rng, limit=limit)
-    outside = outside_examples(config, limit)
+    outside = outside_examples(config, "ngram", limit)
     examples += synthetic + outside
     type_key = _type_keys(config.unseen_types)
     model = NgramModel.fit(

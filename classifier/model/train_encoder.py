@@ -95,7 +95,7 @@ def training_examples(
     if dialogues and mix:
         train += chat_mixed(capped, dialogues, mix, rng)
     train += synthetic_examples(config, rng, limit=limit)
-    train += outside_examples(config, limit)
+    train += outside_examples(config, "encoder", limit)
     with_title = config.encoder.titled if limit is None else min(config.encoder.titled, limit // 4)
     if with_title:
         train += titled(capped, with_title, rng)

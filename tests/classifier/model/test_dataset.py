@@ -66,13 +66,17 @@ def test_outside_rows_of_the_chosen_splits_join_with_the_types_the_data_has(
     path = tmp_path / "outside.jsonl"
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), "utf-8")
     config = TrainConfig(outside_rows=path, outside_splits=["a"])
-    examples = outside_examples(config)
+    examples = outside_examples(config, "encoder")
     assert [(e.fraud, e.type_label) for e in examples] == [
         (True, "impersonate_police"),
         (True, None),  # 杀猪盘: the data has no such type, so the heads learn none
         (False, None),
     ]
     assert {e.file for e in examples} == {"outside"} and len({e.group for e in examples}) == 3
-    assert outside_examples(TrainConfig()) == []
+    assert outside_examples(TrainConfig(), "encoder") == []
+    only_encoder = TrainConfig(
+        outside_rows=path, outside_splits=["a"], outside_components=["encoder"]
+    )
+    assert outside_examples(only_encoder, "ngram") == []
     with pytest.raises(DataError, match=r"no rows of the splits \['z'\]"):
-        outside_examples(TrainConfig(outside_rows=path, outside_splits=["z"]))
+        outside_examples(TrainConfig(outside_rows=path, outside_splits=["z"]), "ngram")
