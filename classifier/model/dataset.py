@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from classifier.model.adverts import synthetic_adverts
-from classifier.model.config import TrainConfig
+from classifier.model.config import Component, TrainConfig
 from classifier.model.family import synthetic_family
 from classifier.model.notifications import SyntheticText, synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
@@ -114,7 +114,7 @@ def to_example(row: dict[str, Any], rng: random.Random, text: str | None = None)
 
 
 def outside_examples(
-    config: TrainConfig, component: str, limit: int | None = None
+    config: TrainConfig, component: Component, limit: int | None = None
 ) -> list[Example]:
     """The rows of ``config.outside_splits`` in ``config.outside_rows`` for ``component``
     (none unless it is one of ``config.outside_components``), in the model's form (at most
@@ -130,7 +130,7 @@ def outside_examples(
     if limit is not None:
         rows = rows[: limit // 4]
     data_types = load_knowledge().dataset_types
-    examples = []
+    examples: list[Example] = []
     for index, row in enumerate(rows):
         fraud = row["label"] == "fraud"
         key = str(row.get("type"))
