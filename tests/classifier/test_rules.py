@@ -183,3 +183,10 @@ def test_apk_invitations_coached_withdrawals_and_private_sales_are_flagged() -> 
     assert "game_trade.items_off_platform" in _ids(skins) and _score(skins) >= 0.5
     reviews = "出售美团好评，真人账号带图，每条6元，安全不降权，TG @goodrev88"
     assert "review_brushing.reviews_for_sale" in _ids(reviews)
+
+
+def test_notices_that_ask_for_nothing_are_damped() -> None:
+    notice = "【淘宝】您的订单已签收，如需售后请在APP内申请，客服不会要求您开通借款或转账。"
+    assert "benign.do_not_share" in _ids(notice) and _score(notice) < 0.5
+    care = "您家老人的护理补贴已审核通过，费用由医保结算，个人无需预先缴纳任何费用。"
+    assert "benign.official_payment" in _ids(care) and _score(care) < 0.5
