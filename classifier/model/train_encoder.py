@@ -324,6 +324,7 @@ def _meta(
     train_examples: int,
 ) -> dict[str, Any]:
     settings = config.encoder
+    encoder_outside = config.outside_rows is not None and "encoder" in config.outside_components
     return {
         "base": {"package": BASE_PACKAGE, "sha256": BASE_SHA256},
         "prefix": vocab.PREFIX,
@@ -347,6 +348,10 @@ def _meta(
             "adverts": config.adverts,
             "workplace": config.workplace,
             "family": config.family,
+            "unseen_types": config.unseen_types,
+            # The rows from outside the data this encoder trained on (none: empty).
+            "outside_rows": str(config.outside_rows) if encoder_outside else None,
+            "outside_splits": sorted(config.outside_splits) if encoder_outside else [],
         },
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from classifier.normalize import normalize
 from classifier.rules import RuleEngine, RuleHit, noisy_or, score_hits
 from classifier.verdict import EvidenceKind
@@ -148,26 +150,49 @@ def test_gold_handed_over_cards_bought_and_mass_send_threats_are_flagged() -> No
     assert "sextortion.mass_send_threat" in _ids(threat)
 
 
-def test_official_app_notices_refunds_and_approved_payments_are_damped() -> None:
-    delay = "【东方航空】您乘坐的MU5101航班因天气原因延误，可在东航APP办理改签或退票。"
-    assert "benign.official_app_service" in _ids(delay) and _score(delay) < 0.5
-    refund = "【拼多多】您的售后申请已通过，运费险自动理赔至您的账户，理赔金额6元。"
-    assert "benign.platform_settlement" in _ids(refund) and _score(refund) < 0.5
-    approval = "王总，供应商货款38,000元的OA审批已走完，财务下午对公转账，您看可以吗？"
-    assert "benign.approval_process" in _ids(approval) and _score(approval) < 0.5
+# Genuine notices and warnings that share a scam's words: each is damped by its benign flag
+# to below medium risk.
+DAMPED_NOTICES = [
+    (
+        "benign.official_app_service",
+        "【东方航空】您乘坐的MU5101航班因天气原因延误，可在东航APP办理改签或退票。",
+    ),
+    (
+        "benign.platform_settlement",
+        "【拼多多】您的售后申请已通过，运费险自动理赔至您的账户，理赔金额6元。",
+    ),
+    (
+        "benign.approval_process",
+        "王总，供应商货款38,000元的OA审批已走完，财务下午对公转账，您看可以吗？",
+    ),
+    ("benign.do_not_share", "【京东】您的订单已签收，京东客服不会通过电话要求您转账或共享屏幕。"),
+    (
+        "benign.do_not_share",
+        "【淘宝】您的订单已签收，如需售后请在APP内申请，客服不会要求您开通借款或转账。",
+    ),
+    (
+        "benign.official_payment",
+        "您家老人的护理补贴已审核通过，费用由医保结算，个人无需预先缴纳任何费用。",
+    ),
+    (
+        "benign.police_warning",
+        "社区反诈讲座：公检法不会打电话让你转账到“安全账户”，陌生人要验证码一律挂电话。",
+    ),
+]
 
 
-def test_notices_saying_what_staff_never_ask_are_damped_but_scripts_are_not() -> None:
-    notice = "【京东】您的订单已签收，京东客服不会通过电话要求您转账或共享屏幕。"
-    assert "benign.do_not_share" in _ids(notice) and _score(notice) < 0.5
+@pytest.mark.parametrize(("flag", "text"), DAMPED_NOTICES)
+def test_genuine_notices_and_warnings_are_damped_by_their_benign_flag(flag: str, text: str) -> None:
+    assert flag in _ids(text) and _score(text) < 0.5
+
+
+def test_a_script_saying_how_it_never_asks_is_not_a_notice() -> None:
     # A scam script that mentions "这种方式" is not a notice of what staff never do.
     script = "我们不会通过这种方式要求转账，请你配合调查，把资金转入安全账户。"
     assert "benign.do_not_share" not in _ids(script)
 
 
-def test_warnings_that_retell_a_scam_are_damped() -> None:
-    lecture = "社区反诈讲座：公检法不会打电话让你转账到“安全账户”，陌生人要验证码一律挂电话。"
-    assert "benign.police_warning" in _ids(lecture) and _score(lecture) < 0.5
+def test_escaped_scams_and_checks_through_the_old_number_are_benign() -> None:
     escaped = "我妈差点被冒充公安的骗了，还好她留了个心眼，打110一问根本没这回事。"
     assert {"benign.scam_story", "benign.refused"} <= _ids(escaped)
     check = "外婆，我换新号码了，你可以用旧号码打视频确认是我，不用给我打钱。"
@@ -183,10 +208,3 @@ def test_apk_invitations_coached_withdrawals_and_private_sales_are_flagged() -> 
     assert "game_trade.items_off_platform" in _ids(skins) and _score(skins) >= 0.5
     reviews = "出售美团好评，真人账号带图，每条6元，安全不降权，TG @goodrev88"
     assert "review_brushing.reviews_for_sale" in _ids(reviews)
-
-
-def test_notices_that_ask_for_nothing_are_damped() -> None:
-    notice = "【淘宝】您的订单已签收，如需售后请在APP内申请，客服不会要求您开通借款或转账。"
-    assert "benign.do_not_share" in _ids(notice) and _score(notice) < 0.5
-    care = "您家老人的护理补贴已审核通过，费用由医保结算，个人无需预先缴纳任何费用。"
-    assert "benign.official_payment" in _ids(care) and _score(care) < 0.5
