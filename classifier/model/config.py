@@ -78,13 +78,18 @@ class FusionConfig(_Strict):
     # Halvings of valid for the cross-validated F1 the fusion stage reports (the fusion
     # fitted on one half, scored on the other); 0 = not reported.
     cv_repeats: int = Field(default=0, ge=0)
-    # Labelled messages from outside the data (a JSONL file like eval/independent.jsonl,
-    # relative to the repository root) whose typed scams join valid's typed fraud rows when
-    # the weight of the two components' type distributions is chosen, and which of its
-    # splits to take. Valid alone holds only the data's templated texts, where the n-gram
-    # names types best; on chats and victims' stories the encoder does.
-    type_rows: Path | None = None
-    type_splits: list[str] = Field(default_factory=list)
+    # Labelled messages from outside the data that no component trained on (a JSONL file like
+    # eval/independent.jsonl, relative to the repository root) and which of its splits to
+    # take. Their typed scams join valid's typed fraud rows when the weight of the two
+    # components' type distributions is chosen: valid alone holds only the data's templated
+    # texts, where the n-gram names types best; on chats and victims' stories the encoder
+    # does.
+    held_out_rows: Path | None = None
+    held_out_splits: list[str] = Field(default_factory=list)
+    # The weight of each of those messages in the fusion's regression, against 1 for a valid
+    # row (0 = the regression is fitted on valid alone, as before 2026-12-05's eighth
+    # session). The thresholds are always chosen on valid alone.
+    held_out_weight: float = Field(default=0.0, ge=0.0)
 
 
 class TrainConfig(_Strict):
@@ -139,9 +144,9 @@ class TrainConfig(_Strict):
         """``outside_rows``, relative paths taken from the repository root."""
         return _from_root(self.outside_rows) if self.outside_rows else None
 
-    def resolved_type_rows(self) -> Path | None:
-        """``fusion.type_rows``, relative paths taken from the repository root."""
-        return _from_root(self.fusion.type_rows) if self.fusion.type_rows else None
+    def resolved_held_out_rows(self) -> Path | None:
+        """``fusion.held_out_rows``, relative paths taken from the repository root."""
+        return _from_root(self.fusion.held_out_rows) if self.fusion.held_out_rows else None
 
 
 def _from_root(path: Path) -> Path:

@@ -10,7 +10,7 @@ import json
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from classifier.model.dataset import (
     to_example,
 )
 from classifier.model.fusion import (
+    ExtraRows,
     TypedRow,
     choose_type_weight,
     cross_validated_f1,
@@ -119,75 +120,79 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
 def fit_fusion_stage(
     config: TrainConfig, out_dir: Path, limit: int | None, report: Report
 ) -> StageResult:
-    """Score the validation split with every component; fit the fusion on it and choose how
-    the two components' type distributions are weighed, on it and on the typed scams of
-    ``fusion.type_rows`` when set."""
-    from classifier.analyzer import Analyzer
+    """Score the validation split with every component; fit the fusion on it (and on the
+    messages of ``fusion.held_out_rows``, weighted ``fusion.held_out_weight``) and choose how
+    the two components' type distributions are weighed, on valid's typed fraud rows and the
+    held-out typed scams."""
     from classifier.model.bundle import ModelBundle
-    from classifier.model.textmodel import MESSAGES_PER_CALL
-    from classifier.verdict import Submission
 
     started = time.monotonic()
     rows = _rows(config, "valid", limit, config.seed)
     bundle = ModelBundle.load(out_dir)
     if bundle.ngram is None:
         raise DataError(f"no n-gram model in {out_dir}: run the ngram stage first")
-    analyzer = Analyzer()
-    type_key = _type_keys()
-    inputs: list[list[float]] = []
-    floors: list[float] = []
-    typed: list[TypedRow] = []
-    for start in range(0, len(rows), MESSAGES_PER_CALL):
-        chunk = rows[start : start + MESSAGES_PER_CALL]
-        scored = bundle.components([str(row["text"]) for row in chunk])
-        for row, (output, ngram) in zip(chunk, scored, strict=True):
-            assert ngram is not None  # checked above
-            ngram_p, ngram_types = ngram
-            rules, indicators = analyzer.signals(Submission(text=str(row["text"])))
-            inputs.append(features(rules, indicators, output.fraud, ngram_p))
-            floors.append(noisy_or([rules, indicators]))
-            expected = (
-                type_key(str(row["type"])) if row["label"] == "fraud" and row.get("type") else None
-            )
-            if expected is not None:
-                typed.append((output.type_probabilities, ngram_types, expected))
-        report("fusion: scoring valid", min(start + MESSAGES_PER_CALL, len(rows)), len(rows))
+    valid = _score(
+        bundle, rows, _type_keys(), lambda done: report("fusion: scoring valid", done, len(rows))
+    )
+    held_out = _held_out(config, bundle, limit, report)
     labels = [row["label"] == "fraud" for row in rows]
     files = [str(row["file"]) for row in rows]
     settings = config.fusion
+    extra = ExtraRows(held_out.inputs, held_out.labels, settings.held_out_weight)
     thresholds: dict[str, Any] = {
         "max_fpr": settings.max_fpr,
         "high_precision": settings.high_precision,
         "resamples": settings.threshold_resamples,
     }
-    fusion = fit_fusion(inputs, labels, files, config.seed, floors=floors, **thresholds)
-    cross_validated = cross_validated_f1(
-        inputs, labels, files, config.seed, floors=floors, repeats=settings.cv_repeats, **thresholds
+    fusion = fit_fusion(
+        valid.inputs, labels, files, config.seed, floors=valid.floors, extra=extra, **thresholds
     )
-    outside = _outside_typed(config, bundle, limit)
-    pooled = typed + outside
+    cross_validated = cross_validated_f1(
+        valid.inputs,
+        labels,
+        files,
+        config.seed,
+        floors=valid.floors,
+        repeats=settings.cv_repeats,
+        extra=extra,
+        **thresholds,
+    )
+    pooled = valid.typed + held_out.typed
     weight, _accuracy = choose_type_weight(*zip(*pooled, strict=True)) if pooled else (0.0, 0.0)
     fusion = replace(fusion, type_encoder_weight=weight)
     meta_path = out_dir / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["fusion"] = fusion.to_json()
+    splits = sorted(settings.held_out_splits) if held_out.labels else []
+    meta["fusion_rows"] = {
+        "valid": len(rows),
+        "held_out": len(held_out.labels) if extra.weight > 0 else 0,
+        "held_out_weight": extra.weight,
+        "held_out_splits": splits if extra.weight > 0 else [],
+    }
     meta["type_weight_rows"] = {
-        "valid": len(typed),
-        "outside": len(outside),
-        "outside_splits": sorted(config.fusion.type_splits) if outside else [],
+        "valid": len(valid.typed),
+        "outside": len(held_out.typed),
+        "outside_splits": splits if held_out.typed else [],
     }
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     bundle.close()
     low, medium, high = fusion.thresholds
+    fitted_on = f"{len(rows)} valid rows" + (
+        f" + {len(held_out.labels)} held-out messages weighted {extra.weight:g}"
+        if extra.weight > 0 and held_out.labels
+        else ""
+    )
     return StageResult(
         "fusion",
         time.monotonic() - started,
-        f"{len(rows)} valid rows; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}; "
+        f"{fitted_on}; thresholds low {low:.3f} medium {medium:.3f} high {high:.3f}; "
         f"type weights encoder {weight:.1f} / n-gram {1 - weight:.1f} "
-        f"({type_accuracy(typed, weight):.1%} of {len(typed)} typed valid fraud rows"
+        f"({type_accuracy(valid.typed, weight):.1%} of {len(valid.typed)} typed valid fraud rows"
         + (
-            f", {type_accuracy(outside, weight):.1%} of {len(outside)} typed scams from outside"
-            if outside
+            f", {type_accuracy(held_out.typed, weight):.1%} of {len(held_out.typed)} "
+            "typed scams from outside"
+            if held_out.typed
             else ""
         )
         + ")"
@@ -195,28 +200,70 @@ def fit_fusion_stage(
     )
 
 
-def _outside_typed(config: TrainConfig, bundle: ModelBundle, limit: int | None) -> list[TypedRow]:
-    """Both components' type distributions and the label of every scam in
-    ``fusion.type_rows`` (the chosen splits) whose type the heads can name (at most
-    ``limit`` of them in a smoke run)."""
-    path = config.resolved_type_rows()
+@dataclass
+class _Scored:
+    """What the fusion stage needs of scored rows: the fusion's inputs, the rules-and-
+    indicators floors, the labels, and both components' type distributions with the
+    expected type of every fraud row whose type the heads can name."""
+
+    inputs: list[list[float]] = field(default_factory=list)
+    floors: list[float] = field(default_factory=list)
+    labels: list[bool] = field(default_factory=list)
+    typed: list[TypedRow] = field(default_factory=list)
+
+
+def _score(
+    bundle: ModelBundle,
+    rows: list[dict[str, Any]],
+    type_key: Callable[[str], str | None],
+    progress: Callable[[int], None] = lambda done: None,
+) -> _Scored:
+    """Score ``rows`` with the rules, the indicators and both components."""
+    from classifier.analyzer import Analyzer
+    from classifier.model.textmodel import MESSAGES_PER_CALL
+    from classifier.verdict import Submission
+
+    analyzer = Analyzer()
+    scored = _Scored()
+    for start in range(0, len(rows), MESSAGES_PER_CALL):
+        chunk = rows[start : start + MESSAGES_PER_CALL]
+        outputs = bundle.components([str(row["text"]) for row in chunk])
+        for row, (output, ngram) in zip(chunk, outputs, strict=True):
+            assert ngram is not None  # the caller checked
+            ngram_p, ngram_types = ngram
+            rules, indicators = analyzer.signals(Submission(text=str(row["text"])))
+            fraud = row["label"] == "fraud"
+            scored.inputs.append(features(rules, indicators, output.fraud, ngram_p))
+            scored.floors.append(noisy_or([rules, indicators]))
+            scored.labels.append(fraud)
+            expected = type_key(str(row["type"])) if fraud and row.get("type") else None
+            if expected is not None:
+                scored.typed.append((output.type_probabilities, ngram_types, expected))
+        progress(min(start + MESSAGES_PER_CALL, len(rows)))
+    return scored
+
+
+def _held_out(
+    config: TrainConfig, bundle: ModelBundle, limit: int | None, report: Report
+) -> _Scored:
+    """Every message of the chosen splits of ``fusion.held_out_rows`` scored (at most
+    ``limit`` of them in a smoke run); a scam is typed when the heads know its type."""
+    path = config.resolved_held_out_rows()
     if path is None:
-        return []
-    wanted = set(config.fusion.type_splits)
+        return _Scored()
+    wanted = set(config.fusion.held_out_splits)
+    rows = [row for row in read_rows(path) if row.get("split") in wanted]
     known = set(bundle.text_model.type_names)
-    rows = [
-        row
-        for row in read_rows(path)
-        if row["label"] == "fraud" and row.get("split") in wanted and row.get("type") in known
-    ]
-    if not rows:
+
+    def type_key(label: str) -> str | None:
+        return label if label in known else None
+
+    if not any(row["label"] == "fraud" and type_key(str(row.get("type"))) for row in rows):
         raise DataError(f"no typed scams of the splits {sorted(wanted)} in {path}")
     rows = rows[:limit] if limit is not None else rows
-    scored = bundle.components([str(row["text"]) for row in rows])
-    return [
-        (output.type_probabilities, ngram[1] if ngram else {}, str(row["type"]))
-        for row, (output, ngram) in zip(rows, scored, strict=True)
-    ]
+    return _score(
+        bundle, rows, type_key, lambda done: report("fusion: scoring held out", done, len(rows))
+    )
 
 
 def _cross_validated_summary(scores: dict[str, float], repeats: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from classifier.model.fusion import (
+    ExtraRows,
     Fusion,
     choose_thresholds,
     choose_type_weight,
@@ -54,6 +55,31 @@ def test_fitted_fusion_prefers_the_informative_feature() -> None:
     fusion = fit_fusion(rows, labels, files, seed=1)
     assert fusion.coef[2] > 0.5
     assert fusion.probability(rows[0]) > 0.9 > 0.1 > fusion.probability(rows[1])
+
+
+def test_extra_rows_teach_the_regression_but_not_the_thresholds() -> None:
+    # Valid: only the n-gram separates the classes. Outside: only the encoder does, and
+    # the n-gram says nothing (scams as chats, which templates did not prepare it for).
+    rows, labels, files = [], [], []
+    for index in range(200):
+        fraud = index % 2 == 0
+        rows.append(features(0.0, 0.0, model=0.5, ngram=0.95 if fraud else 0.05))
+        labels.append(fraud)
+        files.append("x")
+    outside = [
+        features(0.0, 0.0, model=0.95 if index % 2 == 0 else 0.05, ngram=0.2)
+        for index in range(100)
+    ]
+    outside_labels = [index % 2 == 0 for index in range(100)]
+    alone = fit_fusion(rows, labels, files, seed=1)
+    ignored = fit_fusion(rows, labels, files, seed=1, extra=ExtraRows(outside, outside_labels, 0.0))
+    assert ignored == alone
+    fused = fit_fusion(rows, labels, files, seed=1, extra=ExtraRows(outside, outside_labels, 1.0))
+    assert fused.coef[2] > alone.coef[2] + 0.5  # the encoder now counts
+    assert fused.probability(outside[0]) > 0.5 > fused.probability(outside[1])
+    # The thresholds come from valid's rows scored by the new weights, outside rows unseen.
+    provisional = [fused.probability(row) for row in rows]
+    assert fused.thresholds == choose_thresholds(provisional, labels, files)
 
 
 def test_combined_types_weigh_both_distributions() -> None:
@@ -124,3 +150,11 @@ def test_cross_validated_f1_is_reproducible_and_skipped_on_too_few_rows() -> Non
     assert cross_validated_f1(rows, labels, files, seed=5, floors=floors, repeats=0) == {}
     few = cross_validated_f1(rows[:9], labels[:9], files[:9], seed=5, floors=floors[:9], repeats=2)
     assert few == {}
+
+
+def test_cross_validated_f1_always_fits_on_the_extra_rows() -> None:
+    rows, labels, files, floors = _two_files(noise_every=9)
+    extra = ExtraRows(rows[:20], [not label for label in labels[:20]], 50.0)
+    plain = cross_validated_f1(rows, labels, files, seed=5, floors=floors, repeats=2)
+    misled = cross_validated_f1(rows, labels, files, seed=5, floors=floors, repeats=2, extra=extra)
+    assert misled["pooled"] < plain["pooled"]  # heavy rows with the labels reversed

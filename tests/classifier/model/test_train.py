@@ -168,10 +168,11 @@ def test_typed_scams_from_outside_join_the_choice_of_the_type_weight(
     keys = ("text", "label", "type", "split")
     _write(outside, [dict(zip(keys, row, strict=True)) for row in scams])
 
-    def config(splits: str) -> Path:
-        path = tmp_path / f"train-{len(splits)}.toml"
+    def config(splits: str, weight: float = 0.0) -> Path:
+        path = tmp_path / f"train-{len(splits)}-{weight}.toml"
         path.write_text(
-            f'data_dir = "{data}"\n\n[fusion]\ntype_rows = "{outside}"\ntype_splits = [{splits}]\n',
+            f'data_dir = "{data}"\n\n[fusion]\nheld_out_rows = "{outside}"\n'
+            f"held_out_splits = [{splits}]\nheld_out_weight = {weight}\n",
             encoding="utf-8",
         )
         return path
@@ -184,6 +185,19 @@ def test_typed_scams_from_outside_join_the_choice_of_the_type_weight(
     meta = json.loads((output / "model.json").read_text())
     # Split "c" is not chosen, the heads know no 杀猪盘, and normal rows carry no type.
     assert meta["type_weight_rows"] == {"valid": 8, "outside": 2, "outside_splits": ["a", "b"]}
+    # Weighted 0, the held-out messages stay out of the regression.
+    assert meta["fusion_rows"]["held_out"] == 0 and "held-out" not in summary
+
+    assert main([*args, "--config", str(config('"a", "b"', 0.5)), "--stage", "fusion"]) == 0
+    summary = capsys.readouterr().out
+    assert "24 valid rows + 4 held-out messages weighted 0.5" in summary
+    meta = json.loads((output / "model.json").read_text())
+    assert meta["fusion_rows"] == {
+        "valid": 24,
+        "held_out": 4,
+        "held_out_weight": 0.5,
+        "held_out_splits": ["a", "b"],
+    }
 
     assert main([*args, "--config", str(config('"z"')), "--stage", "fusion"]) == 2
     error = capsys.readouterr().err
