@@ -17,24 +17,31 @@ from classifier.verdict import EvidenceKind
 from knowledge import BenignFlag, Knowledge, RedFlag
 
 # Words that turn a clause into a denial or a warning ("公检法不会让你把现金交给上门人员",
-# "谨防骗子上门取现"). A red flag marked ``plain_clause`` matches only in a clause (between
-# punctuation marks) without any of them. Hand-written: no library tells warnings apart.
+# "谨防骗子上门取现", "如有人以HR名义要求提供银行卡密码，请报告"). A red flag marked
+# ``plain_clause`` matches only in a clause (between punctuation marks) without any of them.
+# Hand-written: no library tells warnings apart.
 _WARNING_WORDS = (
     "不会|不可能|从不|从来不|绝不|决不|并不|没有人|不存在|谨防|警惕|提防|切勿|千万不要|千万别|"
-    "不要把|别把|不要将|不要相信|不要轻信|勿将|勿把|是诈骗|都是骗|骗子|诈骗分子|犯罪分子|嫌疑人"
+    "不要把|别把|不要将|不要相信|不要轻信|勿将|勿把|是诈骗|都是骗|骗子|诈骗分子|犯罪分子|嫌疑人|"
+    "如有人|若有人|如果有人|一旦有人|如对方|若对方"
 )
 _CLAUSE_BREAK = r"[,.。!?;\n]"
 _IN_CLAUSE = r"[^,.。!?;\n]"
 _PLAIN_CLAUSE_START = rf"(?:^|{_CLAUSE_BREAK})(?!{_IN_CLAUSE}*(?:{_WARNING_WORDS})){_IN_CLAUSE}*?"
 
 
+def _plain_clause(flag: RedFlag | BenignFlag) -> bool:
+    return isinstance(flag, RedFlag) and flag.plain_clause
+
+
 def compile_flag(flag: RedFlag | BenignFlag) -> re.Pattern[str] | None:
-    """The flag's regex, compiled; confined to a plain clause when the flag asks for it."""
-    if flag.regex is None:
-        return None
-    if isinstance(flag, RedFlag) and flag.plain_clause:
-        return re.compile(f"{_PLAIN_CLAUSE_START}(?:{flag.regex})")
-    return re.compile(flag.regex)
+    """The flag's regex, compiled; confined to a plain clause when the flag asks for it, its
+    phrases then joining the regex (the phrase automaton cannot see the clause)."""
+    if not _plain_clause(flag):
+        return re.compile(flag.regex) if flag.regex is not None else None
+    options = [flag.regex] if flag.regex is not None else []
+    options += [re.escape(phrase) for phrase in flag.phrases]
+    return re.compile(f"{_PLAIN_CLAUSE_START}(?P<flag>{'|'.join(options)})")
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class RuleEngine:
         by_phrase: dict[str, list[str]] = {}
         self._regexes: list[tuple[str, re.Pattern[str]]] = []
         for flag in flags:
-            for phrase in flag.phrases:
+            for phrase in () if _plain_clause(flag) else flag.phrases:
                 by_phrase.setdefault(phrase, []).append(flag.id)
             pattern = compile_flag(flag)
             if pattern is not None:
@@ -86,7 +93,8 @@ class RuleEngine:
                 continue
             found = pattern.search(text)
             if found is not None and found.end() > found.start():
-                first[flag_id] = found.span()
+                # A plain-clause match starts at its clause: the flag's own words are the group.
+                first[flag_id] = found.span("flag" if "flag" in pattern.groupindex else 0)
         hits = [self._hit(flag_id, span) for flag_id, span in first.items()]
         matched = set(first)
         for combo in self._combos:

@@ -141,18 +141,13 @@ class _Matcher(_Model):
 class RedFlag(_Matcher):
     """A sign of fraud: literal phrases (Aho-Corasick) and/or one regex, with a weight.
 
-    ``plain_clause``: the regex matches only inside a clause that has no denial or warning
-    word ("不会", "谨防", "骗子", ...), so a police warning that names the scam in the same
-    words does not count as the scam (classifier/rules.py holds the word list)."""
+    ``plain_clause``: the flag (its regex and its phrases) matches only inside a clause that
+    has no denial or warning word ("不会", "谨防", "骗子", "如有人", ...), so a police warning
+    or a company's notice that names the scam in the same words does not count as the scam
+    (classifier/rules.py holds the word list)."""
 
     weight: PositiveWeight
     plain_clause: bool = False
-
-    @model_validator(mode="after")
-    def _plain_clause_needs_regex(self) -> RedFlag:
-        if self.plain_clause and (self.regex is None or self.phrases):
-            raise ValueError("'plain_clause' applies to a regex: give a regex and no phrases")
-        return self
 
 
 class CommonRedFlag(RedFlag):

@@ -178,12 +178,46 @@ DAMPED_NOTICES = [
         "benign.police_warning",
         "社区反诈讲座：公检法不会打电话让你转账到“安全账户”，陌生人要验证码一律挂电话。",
     ),
+    (
+        "benign.do_not_share",
+        "【唯品会】您的包裹已发出。唯品会客服不会以“取消会员”“账户异常”为由让您转账。",
+    ),
+    ("benign.do_not_share", "【中国联通】您的积分月底到期，联通不会发送积分兑换现金的链接。"),
+    ("benign.scam_story", "邻居阿姨被“关注主播，一个3元”骗了两万多，大家跟家里老人说一声。"),
 ]
 
 
 @pytest.mark.parametrize(("flag", "text"), DAMPED_NOTICES)
 def test_genuine_notices_and_warnings_are_damped_by_their_benign_flag(flag: str, text: str) -> None:
     assert flag in _ids(text) and _score(text) < 0.5
+
+
+def test_plain_clause_phrases_skip_denials_and_conditional_warnings() -> None:
+    assert "two_cards_mule.buy_rent_cards" in _ids("高价收卡，一张八百，当天结清。")
+    assert "two_cards_mule.buy_rent_cards" not in _ids("登记不收费，也不会有人上门收卡。")
+    kit = "two_cards_mule.account_kit"
+    assert kit in _ids("把你提供银行卡和密码给我们，做完流水就还。")
+    assert kit not in _ids("如有人以财务名义要求提供银行卡密码，请报告保卫科。")
+    points = "phishing_platform.carrier_points_cash"
+    assert points in _ids("【中国移动】您的话费积分可兑换现金298元，请尽快登录领取。")
+    assert points not in _ids("中国移动不会发送积分兑换现金的链接。")
+
+
+def test_a_plain_clause_match_quotes_the_flags_own_words() -> None:
+    text = normalize("您好，这边高价收卡，当天结清。").text
+    (hit,) = [h for h in ENGINE.match(text) if h.rule_id == "two_cards_mule.buy_rent_cards"]
+    assert hit.span is not None and text[hit.span[0] : hit.span[1]] == "高价收卡"  # not "这边…"
+
+
+def test_a_delayed_flight_is_not_a_cancelled_one() -> None:
+    delayed = "【国航】您的CA1502航班因流量控制延误，改签或退票请通过国航App办理。"
+    assert "other.flight_cancel" not in _ids(delayed) and _score(delayed) < 0.5
+    assert "other.flight_cancel" in _ids("您的航班因机械故障已取消，请致电客服办理退改签。")
+
+
+def test_cash_taken_out_and_handed_to_a_contact_is_a_handover() -> None:
+    text = "请把取出的现金装好，下午三点放到指定地点，交给我们的工作人员。"
+    assert "offline_cash_handover.cash_handover" in _ids(text)
 
 
 def test_a_script_saying_how_it_never_asks_is_not_a_notice() -> None:

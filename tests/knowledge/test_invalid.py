@@ -308,11 +308,3 @@ def test_regex_matching_empty_string_is_rejected() -> None:
 )
 def test_phrase_normal_form(phrase: str, ok: bool) -> None:
     assert (phrase_problem(phrase) is None) is ok
-
-
-def test_plain_clause_needs_a_regex_and_no_phrases(root: Path) -> None:
-    _write_type(
-        root, "    phrases: [另一个短语]\n", "    phrases: [另一个短语]\n    plain_clause: true\n"
-    )
-    err = _error(root)
-    assert "'plain_clause' applies to a regex" in err.reason
