@@ -68,7 +68,9 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     evaluate.add_argument("data", type=Path, nargs="+", help="labelled JSONL file(s)")
     evaluate.add_argument(
-        "--split", help="only rows whose 'split' field equals this (e.g. test or valid)"
+        "--split",
+        help="only rows whose 'split' field is this, or one of these comma-separated names "
+        "(e.g. test, valid or holdout22,holdout23)",
     )
     evaluate.add_argument("--limit", type=int, help="at most this many rows per file")
     evaluate.add_argument(
@@ -272,9 +274,10 @@ def _eval(args: argparse.Namespace) -> int:
 
     datasets: dict[str, list[dict[str, Any]]] = {}
     training: dict[str, list[dict[str, Any]]] = {}
+    splits = set(args.split.split(",")) if args.split else None
     for path in args.data:
         every = _read_jsonl(path)
-        rows = [row for row in every if not args.split or row.get("split") == args.split]
+        rows = [row for row in every if splits is None or row.get("split") in splits]
         if args.limit:
             rows = rows[: args.limit]
         if args.length_matched:
@@ -299,7 +302,7 @@ def _eval(args: argparse.Namespace) -> int:
     # full of live scam URLs.
     analyzer = _analyzer(offline=True)
     baseline = None
-    if not args.no_baseline and args.split not in (None, "train"):
+    if not args.no_baseline and splits is not None and "train" not in splits:
         baseline = _baseline(training, datasets, analyzer)
     report = evaluate_files(datasets, analyzer, baseline)
     if args.json:

@@ -126,6 +126,7 @@ def test_eval_fits_the_baseline_on_files_without_rows_of_the_split(
     held = [
         {"text": SCAM, "label": "fraud", "type": "impersonate_police", "split": "holdout"},
         {"text": "周末一起吃饭吗", "label": "normal", "type": "正常", "split": "holdout"},
+        {"text": "下午三点到会议室", "label": "normal", "type": "正常", "split": "holdout2"},
     ]
     outside.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in held), "utf-8")
     assert main(["eval", str(labelled), str(outside), "--split", "holdout", "--json"]) == 0
@@ -136,6 +137,10 @@ def test_eval_fits_the_baseline_on_files_without_rows_of_the_split(
     assert "labelled.jsonl: no rows with split=holdout, train rows only" in printed.err
     assert main(["eval", str(labelled), "--split", "nowhere"]) == 2
     assert "no rows with split=nowhere in any file" in capsys.readouterr().err
+    # Several splits at once, comma-separated.
+    assert main(["eval", str(outside), "--split", "holdout,holdout2", "--json"]) == 0
+    both = json.loads(capsys.readouterr().out)
+    assert both["sources"]["outside"]["rows"] == 3
 
 
 def test_type_accuracy_reports_catch_all_refinements_separately(
