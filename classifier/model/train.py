@@ -135,7 +135,7 @@ def fit_fusion_stage(
         bundle, rows, _type_keys(), lambda done: report("fusion: scoring valid", done, len(rows))
     )
     held_out = _held_out(config, bundle, limit, report)
-    labels = [row["label"] == "fraud" for row in rows]
+    labels = valid.labels
     files = [str(row["file"]) for row in rows]
     settings = config.fusion
     extra = ExtraRows(held_out.inputs, held_out.labels, settings.held_out_weight)
