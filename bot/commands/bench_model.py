@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -16,6 +14,7 @@ import time
 from pathlib import Path
 
 from bot.commands.benchmark import corpus
+from bot.commands.machine import machine_summary
 from bot.commands.progress import Progress
 
 # Import and load in a fresh interpreter: start-up and resident memory as the bot sees them.
@@ -42,33 +41,6 @@ print(json.dumps({
     "peak_mb": int(status["VmHWM"].split()[0]) / 1024,
 }))
 """
-
-
-def machine_summary() -> str:
-    """CPU model, core count and the vector instructions int8 inference depends on (the
-    same model ran twice as fast on one 2-core VM as on another: docs/MODEL_CARD.md)."""
-    name, flags = platform.processor() or platform.machine(), set[str]()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name" and value.strip():
-                name = value.strip()
-            elif key.strip() == "flags":
-                flags = set(value.split())
-                break
-    except OSError:
-        pass
-    vector = [label for flag, label in _VECTOR_FLAGS if flag in flags]
-    return f"{name}, {os.cpu_count()} CPUs, {' '.join(vector) or 'no AVX'}"
-
-
-_VECTOR_FLAGS = (
-    ("avx2", "AVX2"),
-    ("avx512f", "AVX-512"),
-    ("avx512_vnni", "VNNI"),
-    ("avx_vnni", "AVX-VNNI"),
-    ("amx_int8", "AMX-INT8"),
-)
 
 
 def _percentile(values: list[float], share: float) -> float:

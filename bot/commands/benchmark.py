@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 import knowledge
+from bot.commands.machine import machine_summary
 from classifier import Analyzer, ChatKind, Submission
 from classifier.analyzer import MAX_ANALYSED_CHARS
 
@@ -72,6 +73,7 @@ def run_benchmark(*, rounds: int) -> str:
     return "\n".join(
         [
             f"corpus: {len(messages)} messages (mean {mean_chars:.0f} characters), {rounds} rounds",
+            f"machine: {machine_summary()}",
             "path: rules only (normalise, extract, rules, domain checks), one thread",
             f"start-up (import + load knowledge): {startup * 1000:.0f} ms",
             f"throughput: {len(latencies) / elapsed:,.0f} messages/s",

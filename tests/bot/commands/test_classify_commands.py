@@ -182,7 +182,7 @@ def test_f1_interval_brackets_f1_and_narrows_with_more_rows() -> None:
 def test_bench_prints_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
-    assert "messages/s" in out and "p95" in out and "start-up" in out
+    assert "messages/s" in out and "p95" in out and "start-up" in out and "GFLOP/s" in out
     assert "longest message (20,000 characters): digits" in out
 
 
