@@ -209,13 +209,11 @@ class Analyzer:
     ) -> str | None:
         """The learned models name the type for the kinds of text they were trained on
         (their type distributions combined, weighed on valid and on typed scams from
-        outside the data that the encoder did not train on: 95.9 % of the 682 typed valid
-        fraud rows right, 90.2 % of 366 from outside; the rules' verdicts 69.6 % on valid,
-        mostly rows they leave calm). The
-        rules name the types the data never had (中奖 scams, which the data files under
-        其他; chat scams such as 杀猪盘) when they have some evidence for them, and every
-        type when they are surer than the learned components that the message is fraud
-        at all."""
+        outside the data that the encoder did not train on; the accuracies are in
+        docs/MODEL_CARD.md, "Naming the type"). The rules name the types the data never
+        had (中奖 scams, which the data files under 其他; chat scams such as 杀猪盘) when
+        they have some evidence for them, and every type when they are surer than the
+        learned components that the message is fraud at all."""
         known = set(self.model.text_model.type_names) if self.model else set()
         rule_strength = rules.score
         # The heads cannot name a type they never saw, so their answer is a near miss at

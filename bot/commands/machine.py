@@ -7,6 +7,8 @@ import platform
 import time
 from pathlib import Path
 
+import numpy as np
+
 
 def machine_summary() -> str:
     """CPU model, core count and the vector instructions int8 inference depends on (the
@@ -34,8 +36,6 @@ def matmul_gflops(size: int = 512, repeats: int = 5) -> float:
 
     The same code ran three to five times slower on a VM in one of its slow phases
     (docs/EVALUATION.md, "Speed"): this number tells such a VM from slower code."""
-    import numpy as np
-
     matrix = np.random.default_rng(0).random((size, size), dtype=np.float32)
     matrix @ matrix  # warm-up
     best = float("inf")

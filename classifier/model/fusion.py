@@ -219,12 +219,10 @@ def fit_fusion(
     thresholds on the validation rows alone (``resamples``: see ``choose_thresholds``)."""
     from sklearn.linear_model import LogisticRegression
 
-    use_extra = extra.weight > 0 and len(extra.rows) > 0
-    x = np.asarray([*rows, *extra.rows] if use_extra else rows, dtype=float)
-    y = np.asarray([*labels, *extra.labels] if use_extra else labels, dtype=bool)
-    weights = np.concatenate(
-        [np.ones(len(rows)), np.full(len(extra.rows) if use_extra else 0, extra.weight)]
-    )
+    extra_rows, extra_labels = (extra.rows, extra.labels) if extra.weight > 0 else ((), ())
+    x = np.asarray([*rows, *extra_rows], dtype=float)
+    y = np.asarray([*labels, *extra_labels], dtype=bool)
+    weights = np.concatenate([np.ones(len(rows)), np.full(len(extra_rows), extra.weight)])
     regression = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
     regression.fit(x, y, sample_weight=weights)
     coef = tuple(float(w) for w in regression.coef_[0])

@@ -39,6 +39,7 @@ from classifier.model.train_encoder import Report, train_encoder
 from classifier.rules import noisy_or
 
 if TYPE_CHECKING:
+    from classifier.analyzer import Analyzer
     from classifier.model.bundle import ModelBundle
 
 STAGES = ("ngram", "encoder", "fusion")
@@ -124,6 +125,7 @@ def fit_fusion_stage(
     messages of ``fusion.held_out_rows``, weighted ``fusion.held_out_weight``) and choose how
     the two components' type distributions are weighed, on valid's typed fraud rows and the
     held-out typed scams."""
+    from classifier.analyzer import Analyzer
     from classifier.model.bundle import ModelBundle
 
     started = time.monotonic()
@@ -131,10 +133,15 @@ def fit_fusion_stage(
     bundle = ModelBundle.load(out_dir)
     if bundle.ngram is None:
         raise DataError(f"no n-gram model in {out_dir}: run the ngram stage first")
+    analyzer = Analyzer()  # rules and indicators, built once for both sets of rows
     valid = _score(
-        bundle, rows, _type_keys(), lambda done: report("fusion: scoring valid", done, len(rows))
+        bundle,
+        analyzer,
+        rows,
+        _type_keys(),
+        lambda done: report("fusion: scoring valid", done, len(rows)),
     )
-    held_out = _held_out(config, bundle, limit, report)
+    held_out = _held_out(config, bundle, analyzer, limit, report)
     labels = valid.labels
     files = [str(row["file"]) for row in rows]
     settings = config.fusion
@@ -214,16 +221,15 @@ class _Scored:
 
 def _score(
     bundle: ModelBundle,
+    analyzer: Analyzer,
     rows: list[dict[str, Any]],
     type_key: Callable[[str], str | None],
-    progress: Callable[[int], None] = lambda done: None,
+    progress: Callable[[int], None],
 ) -> _Scored:
     """Score ``rows`` with the rules, the indicators and both components."""
-    from classifier.analyzer import Analyzer
     from classifier.model.textmodel import MESSAGES_PER_CALL
     from classifier.verdict import Submission
 
-    analyzer = Analyzer()
     scored = _Scored()
     for start in range(0, len(rows), MESSAGES_PER_CALL):
         chunk = rows[start : start + MESSAGES_PER_CALL]
@@ -244,7 +250,7 @@ def _score(
 
 
 def _held_out(
-    config: TrainConfig, bundle: ModelBundle, limit: int | None, report: Report
+    config: TrainConfig, bundle: ModelBundle, analyzer: Analyzer, limit: int | None, report: Report
 ) -> _Scored:
     """Every message of the chosen splits of ``fusion.held_out_rows`` scored (at most
     ``limit`` of them in a smoke run); a scam is typed when the heads know its type."""
@@ -262,7 +268,11 @@ def _held_out(
         raise DataError(f"no typed scams of the splits {sorted(wanted)} in {path}")
     rows = rows[:limit] if limit is not None else rows
     return _score(
-        bundle, rows, type_key, lambda done: report("fusion: scoring held out", done, len(rows))
+        bundle,
+        analyzer,
+        rows,
+        type_key,
+        lambda done: report("fusion: scoring held out", done, len(rows)),
     )
 
 
