@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from classifier.domains import DomainChecker
 from classifier.entities import Entity, EntityKind
@@ -20,6 +20,7 @@ from classifier.lookups import (
     signed_link_evidence,
 )
 from classifier.model.fusion import Fusion, features
+from classifier.model.type_fusion import TypeEvidence
 from classifier.normalize import NormalizedText, normalize
 from classifier.payments import payment_request
 from classifier.rules import RuleEngine, RuleHit, RuleScore, noisy_or, score_hits
@@ -51,6 +52,14 @@ class Thresholds:
         if score >= self.low:
             return RiskLevel.LOW
         return RiskLevel.SAFE
+
+
+class Signals(NamedTuple):
+    """What the rules and the indicators say about one message, for fitting the fusions."""
+
+    rules: float
+    indicators: float
+    rule_types: dict[str, float]
 
 
 class Analyzer:
@@ -101,12 +110,14 @@ class Analyzer:
         scores = self.model.score([prepared.model_input]) if self.model else [None]
         return self._verdict(prepared, [], scores[0])
 
-    def signals(self, submission: Submission) -> tuple[float, float]:
-        """The rule score and the indicator score of a submission (no injected lookups):
-        the non-model inputs of the fusion, for fitting it."""
+    def signals(self, submission: Submission) -> Signals:
+        """The rules' and the indicators' scores of a submission (no injected lookups) and
+        the rules' score for each fraud type: the non-model inputs of the two fusions, for
+        fitting them."""
         prepared = self._prepare(submission)
         indicators = self._indicator_evidence(prepared)
-        return score_hits(prepared.hits).score, noisy_or([item.weight for item in indicators])
+        rules = score_hits(prepared.hits)
+        return Signals(rules.score, noisy_or([item.weight for item in indicators]), rules.by_type)
 
     def _indicator_evidence(self, prepared: _Prepared) -> list[Evidence]:
         """What the extracted indicators say by themselves (no injected lookups)."""
@@ -175,7 +186,8 @@ class Analyzer:
             score = self._fused(rule_score.score, indicators, scores)
             components |= {"model": scores.model, "ngram": scores.ngram, "fused": score}
             evidence.extend(_model_evidence(scores))
-            fraud_type = self._fused_type(fraud_type, rule_score, scores, score)
+            by_indicator = fraud_type != rule_score.fraud_type
+            fraud_type = self._fused_type(fraud_type, rule_score, scores, score, by_indicator)
         risk = self.thresholds.level(score)
         if (
             risk in (RiskLevel.SAFE, RiskLevel.LOW)
@@ -205,28 +217,47 @@ class Analyzer:
         return fusion.score(features(rules, indicators, scores.model, scores.ngram), floor)
 
     def _fused_type(
-        self, rule_type: str | None, rules: RuleScore, scores: ModelScores, score: float
+        self,
+        rule_type: str | None,
+        rules: RuleScore,
+        scores: ModelScores,
+        score: float,
+        by_indicator: bool,
     ) -> str | None:
-        """The learned models name the type for the kinds of text they were trained on
-        (their type distributions combined, weighed on valid and on typed scams from
-        outside the data that the encoder did not train on; the accuracies are in
-        docs/MODEL_CARD.md, "Naming the type"). The rules name the types the data never
-        had (中奖 scams, which the data files under 其他; chat scams such as 杀猪盘) when
-        they have some evidence for them, and every type when they are surer than the
-        learned components that the message is fraud at all."""
-        known = set(self.model.text_model.type_names) if self.model else set()
+        """The type of a verdict with the model loaded.
+
+        Where the rules are at medium risk or above and surer than the learned components
+        that the message is fraud at all (a chat the models read as calm), the rules' type:
+        a type head says P(type | fraud), and the rules' red flags are the verdict's quotes.
+        Otherwise a flagged message's type is named by the learned type fusion when the
+        model has one (classifier/model/type_fusion.py), unless a typed indicator (a
+        lookalike bank link, a blocklist entry) outweighed the rules and named it. Without
+        one, and below medium risk, by hand-written logic: the heads' type distributions
+        combined (docs/MODEL_CARD.md, "Naming the type"), and the rules' type where the
+        heads never saw it (中奖 scams, which the data files under 其他; chat scams such as
+        杀猪盘) and the rules have some evidence for it."""
         rule_strength = rules.score
+        surer_than_heads = (
+            rule_strength > scores.learned_support and rule_strength >= self.thresholds.medium
+        )
+        if rule_type is not None and surer_than_heads:
+            return rule_type
+        type_fusion = self.model.type_fusion if self.model else None
+        if (
+            type_fusion is not None
+            and score >= self.thresholds.medium
+            and not by_indicator
+            and scores.encoder_types is not None
+            and scores.ngram_types is not None
+        ):
+            evidence = TypeEvidence(scores.encoder_types, scores.ngram_types, rules.by_type)
+            return type_fusion.predict(evidence)
+        known = set(self.model.text_model.type_names) if self.model else set()
         # The heads cannot name a type they never saw, so their answer is a near miss at
         # best (a 杀猪盘 chat called 冒充熟人): low-risk rule evidence for such a type is
         # enough.
         unknown_to_heads = rule_type not in known and rule_strength >= self.thresholds.low
-        # A type head says P(type | fraud): where the rules are surer than the learned
-        # components that this is fraud at all (a chat the models read as calm), the
-        # rules' type is the better-founded one.
-        surer_than_heads = (
-            rule_strength > scores.learned_support and rule_strength >= self.thresholds.medium
-        )
-        if rule_type is not None and (unknown_to_heads or surer_than_heads):
+        if rule_type is not None and unknown_to_heads:
             return rule_type
         chosen = rule_type
         if scores.learned_type is not None and score >= self.thresholds.medium:

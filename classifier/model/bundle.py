@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifier.model.fusion import Fusion, combine_types
+from classifier.model.fusion import Fusion, TypeDistribution, combine_types
 from classifier.model.ngram import NGRAM_FILE, NgramModel
 from classifier.model.prepare import inference_text
 from classifier.model.textmodel import (
@@ -23,6 +23,7 @@ from classifier.model.textmodel import (
     ModelOutput,
     TextModel,
 )
+from classifier.model.type_fusion import TYPE_FUSION_FILE, TypeFusion
 
 __all__ = ["BUNDLED_DIR", "ModelBundle", "ModelNotAvailableError", "ModelScores"]
 
@@ -37,17 +38,24 @@ class ModelScores:
     type_probability: float
     learned_type: str | None = None  # both components' type distributions combined
     learned_support: float = 0.0  # their P(fraud), mixed with the same weights
+    encoder_types: TypeDistribution | None = None  # the encoder's P(type | fraud)
+    ngram_types: TypeDistribution | None = None  # the n-gram model's
 
 
 class ModelBundle:
     """Encoder, n-gram model and fusion weights from one model directory."""
 
     def __init__(
-        self, text_model: TextModel, ngram: NgramModel | None, fusion: Fusion | None
+        self,
+        text_model: TextModel,
+        ngram: NgramModel | None,
+        fusion: Fusion | None,
+        type_fusion: TypeFusion | None = None,
     ) -> None:
         self.text_model = text_model
         self.ngram = ngram
         self.fusion = fusion
+        self.type_fusion = type_fusion
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -62,7 +70,9 @@ class ModelBundle:
         ngram = NgramModel.load(ngram_path) if ngram_path.is_file() else None
         meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
         fusion = Fusion.from_json(meta["fusion"]) if "fusion" in meta else None
-        return cls(text_model, ngram, fusion)
+        types_path = model_dir / TYPE_FUSION_FILE
+        type_fusion = TypeFusion.load(types_path) if types_path.is_file() and ngram else None
+        return cls(text_model, ngram, fusion, type_fusion)
 
     def components(
         self, texts: Sequence[str]
@@ -92,6 +102,8 @@ class ModelBundle:
                     if ngram is not None
                     else output.fraud
                 ),
+                encoder_types=output.type_probabilities,
+                ngram_types=ngram[1] if ngram is not None else None,
             )
             for output, ngram in self.components(texts)
         ]

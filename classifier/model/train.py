@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from classifier.model.config import TrainConfig
+from classifier.model.config import FusionConfig, TrainConfig
 from classifier.model.dataset import (
     DATA_FILES,
     DataError,
@@ -36,6 +36,13 @@ from classifier.model.fusion import (
 from classifier.model.graph import META_FILE
 from classifier.model.ngram import NGRAM_FILE, NgramModel
 from classifier.model.train_encoder import Report, train_encoder
+from classifier.model.type_fusion import (
+    TYPE_FUSION_FILE,
+    TypeEvidence,
+    TypeFusion,
+    cross_validated_types,
+    fit_type_fusion,
+)
 from classifier.rules import noisy_or
 
 if TYPE_CHECKING:
@@ -167,9 +174,25 @@ def fit_fusion_stage(
     pooled = valid.typed + held_out.typed
     weight, _accuracy = choose_type_weight(*zip(*pooled, strict=True)) if pooled else (0.0, 0.0)
     fusion = replace(fusion, type_encoder_weight=weight)
+    report("fusion: naming the type", 0, 1)
+    type_fusion, type_summary = _type_fusion(
+        valid, held_out, sorted(analyzer.knowledge.fraud_types), settings, config.seed
+    )
+    report("fusion: naming the type", 1, 1)
     meta_path = out_dir / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["fusion"] = fusion.to_json()
+    types_path = out_dir / TYPE_FUSION_FILE
+    types_path.unlink(missing_ok=True)
+    meta.pop("type_fusion_rows", None)
+    if type_fusion is not None:
+        type_fusion.save(types_path)
+        meta["type_fusion_rows"] = {
+            "valid": len(valid.type_truth),
+            "held_out": len(held_out.type_truth),
+            "held_out_weight": settings.type_fusion_held_out_weight,
+            "types": len(type_fusion.classes),
+        }
     splits = sorted(settings.held_out_splits) if held_out.labels else []
     meta["fusion_rows"] = {
         "valid": len(rows),
@@ -203,7 +226,46 @@ def fit_fusion_stage(
             else ""
         )
         + ")"
+        + type_summary
         + _cross_validated_summary(cross_validated, settings.cv_repeats),
+    )
+
+
+def _type_fusion(
+    valid: _Scored,
+    held_out: _Scored,
+    rule_types: list[str],
+    settings: FusionConfig,
+    seed: int,
+) -> tuple[TypeFusion | None, str]:
+    """Fit the learned type fusion on valid's typed fraud rows and the held-out typed
+    scams (None when ``type_fusion_c`` is 0 or the rows hold one type); the summary gives
+    its type accuracy cross-validated over five folds, valid's rows and the held-out ones
+    apart."""
+    if settings.type_fusion_c <= 0:
+        return None, ""
+    evidence = valid.type_evidence + held_out.type_evidence
+    truth = valid.type_truth + held_out.type_truth
+    weights = [1.0] * len(valid.type_truth)
+    weights += [settings.type_fusion_held_out_weight] * len(held_out.type_truth)
+    fitted = fit_type_fusion(evidence, truth, weights, rule_types, settings.type_fusion_c)
+    if fitted is None:
+        return None, "; too few fraud types to fit the type fusion"
+    strata = [f"valid {name}" for name in valid.type_truth]
+    strata += [f"held out {name}" for name in held_out.type_truth]
+    named = cross_validated_types(
+        evidence, truth, weights, rule_types, settings.type_fusion_c, seed, strata
+    )
+    right = [name == expected for name, expected in zip(named, truth, strict=True)]
+    split = len(valid.type_truth)
+
+    def share(part: list[bool]) -> str:
+        return f"{sum(part) / max(1, len(part)):.1%} of {len(part)}"
+
+    return fitted, (
+        f"; type fusion over {len(fitted.classes)} types, cross-validated: "
+        f"{share(right[:split])} typed valid fraud rows"
+        + (f", {share(right[split:])} typed scams from outside" if held_out.type_truth else "")
     )
 
 
@@ -217,6 +279,10 @@ class _Scored:
     floors: list[float] = field(default_factory=list)
     labels: list[bool] = field(default_factory=list)
     typed: list[TypedRow] = field(default_factory=list)
+    # Every fraud row with a fraud-type key, whether the heads know its type or not: the
+    # learned type fusion's rows.
+    type_evidence: list[TypeEvidence] = field(default_factory=list)
+    type_truth: list[str] = field(default_factory=list)
 
 
 def _score(
@@ -226,25 +292,32 @@ def _score(
     type_key: Callable[[str], str | None],
     progress: Callable[[int], None],
 ) -> _Scored:
-    """Score ``rows`` with the rules, the indicators and both components."""
+    """Score ``rows`` with the rules, the indicators and both components; ``type_key``
+    maps a row's type label to a fraud-type key (None: untyped)."""
     from classifier.model.textmodel import MESSAGES_PER_CALL
     from classifier.verdict import Submission
 
     scored = _Scored()
+    known = set(bundle.text_model.type_names)
     for start in range(0, len(rows), MESSAGES_PER_CALL):
         chunk = rows[start : start + MESSAGES_PER_CALL]
         outputs = bundle.components([str(row["text"]) for row in chunk])
         for row, (output, ngram) in zip(chunk, outputs, strict=True):
             assert ngram is not None  # the caller checked
             ngram_p, ngram_types = ngram
-            rules, indicators = analyzer.signals(Submission(text=str(row["text"])))
+            signals = analyzer.signals(Submission(text=str(row["text"])))
             fraud = row["label"] == "fraud"
-            scored.inputs.append(features(rules, indicators, output.fraud, ngram_p))
-            scored.floors.append(noisy_or([rules, indicators]))
+            scored.inputs.append(features(signals.rules, signals.indicators, output.fraud, ngram_p))
+            scored.floors.append(noisy_or([signals.rules, signals.indicators]))
             scored.labels.append(fraud)
             expected = type_key(str(row["type"])) if fraud and row.get("type") else None
-            if expected is not None:
+            if expected is None:
+                continue
+            if expected in known:
                 scored.typed.append((output.type_probabilities, ngram_types, expected))
+            evidence = TypeEvidence(output.type_probabilities, ngram_types, signals.rule_types)
+            scored.type_evidence.append(evidence)
+            scored.type_truth.append(expected)
         progress(min(start + MESSAGES_PER_CALL, len(rows)))
     return scored
 
@@ -253,13 +326,13 @@ def _held_out(
     config: TrainConfig, bundle: ModelBundle, analyzer: Analyzer, limit: int | None, report: Report
 ) -> _Scored:
     """Every message of the chosen splits of ``fusion.held_out_rows`` scored (at most
-    ``limit`` of them in a smoke run); a scam is typed when the heads know its type."""
+    ``limit`` of them in a smoke run); their type labels are knowledge keys."""
     path = config.resolved_held_out_rows()
     if path is None:
         return _Scored()
     wanted = set(config.fusion.held_out_splits)
     rows = [row for row in read_rows(path) if row.get("split") in wanted]
-    known = set(bundle.text_model.type_names)
+    known = set(analyzer.knowledge.fraud_types)
 
     def type_key(label: str) -> str | None:
         return label if label in known else None

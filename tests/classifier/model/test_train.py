@@ -10,6 +10,7 @@ from safetensors.torch import load_file
 
 from bot.cli import main
 from classifier.model.bundle import ModelBundle
+from classifier.model.type_fusion import TYPE_FUSION_FILE
 
 FRAUD = [
     ("您的账户涉嫌洗钱，请将资金转入安全账户配合调查", "冒充公检法"),
@@ -168,11 +169,12 @@ def test_typed_scams_from_outside_join_the_choice_of_the_type_weight(
     keys = ("text", "label", "type", "split")
     _write(outside, [dict(zip(keys, row, strict=True)) for row in scams])
 
-    def config(splits: str, weight: float = 0.0) -> Path:
-        path = tmp_path / f"train-{len(splits)}-{weight}.toml"
+    def config(splits: str, weight: float = 0.0, type_fusion_c: float = 0.0) -> Path:
+        path = tmp_path / f"train-{len(splits)}-{weight}-{type_fusion_c}.toml"
         path.write_text(
             f'data_dir = "{data}"\n\n[fusion]\nheld_out_rows = "{outside}"\n'
-            f"held_out_splits = [{splits}]\nheld_out_weight = {weight}\n",
+            f"held_out_splits = [{splits}]\nheld_out_weight = {weight}\n"
+            f"type_fusion_c = {type_fusion_c}\n",
             encoding="utf-8",
         )
         return path
@@ -198,6 +200,20 @@ def test_typed_scams_from_outside_join_the_choice_of_the_type_weight(
         "held_out_weight": 0.5,
         "held_out_splits": ["a", "b"],
     }
+
+    assert not (output / TYPE_FUSION_FILE).exists()  # type_fusion_c 0: not fitted
+
+    # The type fusion takes every knowledge type, 杀猪盘 too, and the bundle loads it.
+    assert main([*args, "--config", str(config('"a", "b"', 0.5, 1.0)), "--stage", "fusion"]) == 0
+    summary = capsys.readouterr().out
+    assert "type fusion over" in summary and "cross-validated" in summary
+    meta = json.loads((output / "model.json").read_text())
+    assert meta["type_fusion_rows"]["held_out"] == 3
+    assert meta["type_fusion_rows"]["held_out_weight"] == 0.5
+    bundle = ModelBundle.load(output)
+    assert bundle.type_fusion is not None
+    assert "romance_pig_butchering" in bundle.type_fusion.classes
+    bundle.close()
 
     assert main([*args, "--config", str(config('"z"')), "--stage", "fusion"]) == 2
     error = capsys.readouterr().err
