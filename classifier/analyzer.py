@@ -235,7 +235,8 @@ class Analyzer:
         one, and below medium risk, by hand-written logic: the heads' type distributions
         combined (docs/MODEL_CARD.md, "Naming the type"), and the rules' type where the
         heads never saw it (中奖 scams, which the data files under 其他; chat scams such as
-        杀猪盘) and the rules have some evidence for it."""
+        杀猪盘) and the rules have some evidence for it. Either way, the rules' evidence
+        for a type the heads never saw has the last word (``_unseen_rule_type``)."""
         rule_strength = rules.score
         surer_than_heads = (
             rule_strength > scores.learned_support and rule_strength >= self.thresholds.medium
@@ -251,7 +252,7 @@ class Analyzer:
             and scores.ngram_types is not None
         ):
             evidence = TypeEvidence(scores.encoder_types, scores.ngram_types, rules.by_type)
-            return type_fusion.predict(evidence)
+            return self._unseen_rule_type(rules, type_fusion.predict(evidence))
         known = set(self.model.text_model.type_names) if self.model else set()
         # The heads cannot name a type they never saw, so their answer is a near miss at
         # best (a 杀猪盘 chat called 冒充熟人): low-risk rule evidence for such a type is
@@ -264,10 +265,15 @@ class Analyzer:
             chosen = scores.learned_type
         if chosen not in known:
             return chosen
-        # The same holds when the rules' best type is one the heads know: low-risk rule
-        # evidence for a type the heads never saw, at least as strong as the rules' evidence
-        # for the chosen type, names it (a 杀猪盘 story with a betting site that the heads
-        # call 冒充熟人 and the rules' best type calls 网络赌博).
+        return self._unseen_rule_type(rules, chosen)
+
+    def _unseen_rule_type(self, rules: RuleScore, chosen: str) -> str:
+        """Low-risk rule evidence for a type the heads never saw, at least as strong as the
+        rules' evidence for the chosen type, names it: a 杀猪盘 story with a betting site
+        that the heads call 冒充熟人 and the rules' best type calls 网络赌博; a request to
+        lend a WeChat account that the type fusion calls 杀猪盘 with no rule evidence for
+        it. Otherwise the chosen type."""
+        known = set(self.model.text_model.type_names) if self.model else set()
         unseen = {key: value for key, value in rules.by_type.items() if key not in known}
         best = max(unseen, key=lambda key: (unseen[key], key), default=None)
         if (

@@ -121,12 +121,10 @@ def test_chatty_investment_lures_warn_with_the_rules_type(fused: Analyzer, text:
             "买家：平台说你账户没开保证金，钱被冻结了，你先充200就能提现了",
             "game_trade",
         ),
-        pytest.param(
+        (
+            # The learned type fusion alone calls it 杀猪盘, with no rule evidence for that.
             "兄弟最近咋样？说正事，有个赚钱门路，你把你的微信号借我用几天，帮人收款就行，每天给你300",
             "two_cards_mule",
-            # The learned type fusion calls it 杀猪盘 (docs/EVALUATION.md, "Rule evidence for
-            # a type the heads never saw, after the type fusion").
-            marks=pytest.mark.xfail(strict=True, reason="the type fusion names 杀猪盘"),
         ),
     ],
 )
@@ -205,7 +203,11 @@ def test_the_type_fusion_names_flagged_types_unless_rules_or_an_indicator_are_su
     flat = {name: 1 / len(bundle.text_model.type_names) for name in bundle.text_model.type_names}
 
     def named(
-        rule_score: float, support: float, score: float, by_indicator: bool = False
+        rule_score: float,
+        support: float,
+        score: float,
+        by_indicator: bool = False,
+        unseen: float = 0.0,
     ) -> str | None:
         scores = ModelScores(
             model=support,
@@ -217,10 +219,15 @@ def test_the_type_fusion_names_flagged_types_unless_rules_or_an_indicator_are_su
             encoder_types=flat,
             ngram_types=flat,
         )
-        rules = RuleScore(rule_score, "fake_investment", {"fake_investment": rule_score})
+        by_type = {"fake_investment": rule_score, "romance_pig_butchering": unseen}
+        rules = RuleScore(rule_score, "fake_investment", by_type)
         return analyzer._fused_type("fake_investment", rules, scores, score, by_indicator)
 
     assert named(0.3, 0.99, 0.95) == "two_cards_mule"  # flagged: the type fusion
+    # Low-risk rule evidence for a type the heads never saw, at least as strong as the rules'
+    # evidence for the fusion's type, has the last word.
+    assert named(0.3, 0.99, 0.95, unseen=0.3) == "romance_pig_butchering"
+    assert named(0.3, 0.99, 0.95, unseen=0.2) == "two_cards_mule"
     assert named(0.9, 0.2, 0.95) == "fake_investment"  # rules surer than the models
     assert named(0.3, 0.99, 0.95, by_indicator=True) == "fake_loan"  # the heads' mix
     assert named(0.3, 0.99, 0.3) == "fake_investment"  # calm: the rules' weak type
