@@ -1,7 +1,8 @@
 """``scamcheck train``: n-gram model, encoder fine-tuning and fusion, in that order.
 
 Each stage writes into the output directory (default: the bundled weights folder); the
-fusion stage reads what the other two wrote and fits on the validation split only.
+fusion stage reads what the other two wrote and fits on the validation split (and on the
+held-out independent messages the configuration names).
 """
 
 from __future__ import annotations
