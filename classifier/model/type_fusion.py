@@ -23,7 +23,7 @@ import numpy as np
 from classifier.model.fusion import TypeDistribution
 
 TYPE_FUSION_FILE = "type_fusion.npz"
-_FLOOR = 1e-4  # probabilities are clipped here before the log
+_FLOOR = 1e-4  # added to every probability before the log (a zero stays finite)
 
 
 @dataclass(frozen=True)
