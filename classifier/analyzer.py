@@ -243,6 +243,7 @@ class Analyzer:
         )
         if rule_type is not None and surer_than_heads:
             return rule_type
+        known = set(self.model.text_model.type_names) if self.model else set()
         type_fusion = self.model.type_fusion if self.model else None
         if (
             type_fusion is not None
@@ -252,8 +253,7 @@ class Analyzer:
             and scores.ngram_types is not None
         ):
             evidence = TypeEvidence(scores.encoder_types, scores.ngram_types, rules.by_type)
-            return self._unseen_rule_type(rules, type_fusion.predict(evidence))
-        known = set(self.model.text_model.type_names) if self.model else set()
+            return self._unseen_rule_type(rules, type_fusion.predict(evidence), known)
         # The heads cannot name a type they never saw, so their answer is a near miss at
         # best (a 杀猪盘 chat called 冒充熟人): low-risk rule evidence for such a type is
         # enough.
@@ -265,15 +265,14 @@ class Analyzer:
             chosen = scores.learned_type
         if chosen not in known:
             return chosen
-        return self._unseen_rule_type(rules, chosen)
+        return self._unseen_rule_type(rules, chosen, known)
 
-    def _unseen_rule_type(self, rules: RuleScore, chosen: str) -> str:
+    def _unseen_rule_type(self, rules: RuleScore, chosen: str, known: set[str]) -> str:
         """Low-risk rule evidence for a type the heads never saw, at least as strong as the
         rules' evidence for the chosen type, names it: a 杀猪盘 story with a betting site
         that the heads call 冒充熟人 and the rules' best type calls 网络赌博; a request to
         lend a WeChat account that the type fusion calls 杀猪盘 with no rule evidence for
-        it. Otherwise the chosen type."""
-        known = set(self.model.text_model.type_names) if self.model else set()
+        it. Otherwise the chosen type. ``known``: the types the heads learned."""
         unseen = {key: value for key, value in rules.by_type.items() if key not in known}
         best = max(unseen, key=lambda key: (unseen[key], key), default=None)
         if (

@@ -71,7 +71,9 @@ class ModelBundle:
         meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
         fusion = Fusion.from_json(meta["fusion"]) if "fusion" in meta else None
         types_path = model_dir / TYPE_FUSION_FILE
-        type_fusion = TypeFusion.load(types_path) if types_path.is_file() and ngram else None
+        type_fusion = (
+            TypeFusion.load(types_path) if types_path.is_file() and ngram is not None else None
+        )
         return cls(text_model, ngram, fusion, type_fusion)
 
     def components(

@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -57,9 +58,15 @@ class TypeFusion:
 
     def predict_many(self, evidence: Sequence[TypeEvidence]) -> list[str]:
         """The most likely fraud type of each message."""
+        coef, intercept = self._arrays
         x = np.array([self.features(item) for item in evidence], dtype=np.float64)
-        z = x @ np.array(self.coef).T + np.array(self.intercept)
+        z = x @ coef.T + intercept
         return [self.classes[int(index)] for index in z.argmax(axis=1)]
+
+    @cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The weights as arrays, built once (``predict`` runs on every flagged message)."""
+        return np.array(self.coef, dtype=np.float64), np.array(self.intercept, dtype=np.float64)
 
     def save(self, path: Path) -> None:
         """Write the names and weights (numpy arrays, no pickle)."""
