@@ -162,9 +162,16 @@ class _Payees:
             (h.start, h.end, h.value, "bank_card") for h in hits if h.kind is K.BANK_CARD
         ]
         card_spans = _Cover(h for h in hits if h.kind is K.BANK_CARD)
+        # A number already read as a phone number ("+852 5318 2260", a landline) is the
+        # caller's, not a payee's: an anti-fraud alert names it right before "安全账户".
+        phone_spans = _Cover(h for h in hits if h.kind is K.PHONE)
         for match in _ACCOUNT_DIGITS.finditer(digits.text):
             start, end = digits.to_norm(*match.span())
-            if _MOBILE_ONLY.fullmatch(match.group()) or card_spans.overlaps(start, end):
+            if (
+                _MOBILE_ONLY.fullmatch(match.group())
+                or card_spans.overlaps(start, end)
+                or phone_spans.overlaps(start, end)
+            ):
                 continue
             accounts.append((start, end, match.group(), "account"))
         self._accounts = sorted(accounts)
