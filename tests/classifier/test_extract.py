@@ -144,7 +144,10 @@ def test_safe_account_details_before_the_keyword() -> None:
 
 
 def test_safe_account_is_not_the_callers_phone_number() -> None:
-    alert = "国家反诈中心 预警提示 您刚刚接听的 +852 5318 2260 疑似诈骗电话 如对方要求转账到“安全账户”请挂断"
+    alert = (
+        "国家反诈中心 预警提示 您刚刚接听的 +852 5318 2260 疑似诈骗电话 "
+        "如对方要求转账到“安全账户”请挂断"
+    )
     assert of_kind(alert, K.SAFE_ACCOUNT) == []
     assert of_kind(alert, K.PHONE) != []
 
