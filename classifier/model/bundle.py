@@ -63,18 +63,26 @@ class ModelBundle:
         return self.text_model.meta
 
     @classmethod
-    def load(cls, model_dir: Path = BUNDLED_DIR, *, quantise: bool = True) -> ModelBundle:
-        """Load a trained model directory (``ModelNotAvailableError`` if there is none)."""
+    def load(
+        cls, model_dir: Path = BUNDLED_DIR, *, quantise: bool = True, type_fusion: bool = True
+    ) -> ModelBundle:
+        """Load a trained model directory (``ModelNotAvailableError`` if there is none or
+        its type fusion does not fit this code). ``type_fusion=False`` leaves the type
+        fusion out: the fusion stage, which refits it, does not need the old one."""
         text_model = TextModel.load(model_dir, quantise=quantise)
         ngram_path = model_dir / NGRAM_FILE
         ngram = NgramModel.load(ngram_path) if ngram_path.is_file() else None
         meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
         fusion = Fusion.from_json(meta["fusion"]) if "fusion" in meta else None
         types_path = model_dir / TYPE_FUSION_FILE
-        type_fusion = (
-            TypeFusion.load(types_path) if types_path.is_file() and ngram is not None else None
-        )
-        return cls(text_model, ngram, fusion, type_fusion)
+        types = None
+        if type_fusion and types_path.is_file() and ngram is not None:
+            try:
+                types = TypeFusion.load(types_path)
+            except ValueError as exc:
+                refit = "refit it: scamcheck train --stage fusion"
+                raise ModelNotAvailableError(f"{exc} ({refit})") from exc
+        return cls(text_model, ngram, fusion, types)
 
     def components(
         self, texts: Sequence[str]

@@ -138,7 +138,7 @@ def fit_fusion_stage(
 
     started = time.monotonic()
     rows = _rows(config, "valid", limit, config.seed)
-    bundle = ModelBundle.load(out_dir)
+    bundle = ModelBundle.load(out_dir, type_fusion=False)  # refitted here
     if bundle.ngram is None:
         raise DataError(f"no n-gram model in {out_dir}: run the ngram stage first")
     analyzer = Analyzer()  # rules and indicators, built once for both sets of rows

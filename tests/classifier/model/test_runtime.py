@@ -7,6 +7,9 @@ the held-out messages below were written for these tests and are not in the trai
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -231,3 +234,22 @@ def test_the_type_fusion_names_flagged_types_unless_rules_or_an_indicator_are_su
     assert named(0.9, 0.2, 0.95) == "fake_investment"  # rules surer than the models
     assert named(0.3, 0.99, 0.95, by_indicator=True) == "fake_loan"  # the heads' mix
     assert named(0.3, 0.99, 0.3) == "fake_investment"  # calm: the rules' weak type
+
+
+def test_a_type_fusion_that_does_not_fit_is_one_clear_error(
+    bundle: ModelBundle, tmp_path: Path
+) -> None:
+    from classifier.model.bundle import BUNDLED_DIR, ModelNotAvailableError
+    from classifier.model.type_fusion import TYPE_FUSION_FILE
+
+    model_dir = tmp_path / "model"
+    shutil.copytree(BUNDLED_DIR, model_dir)
+    fitted = bundle.type_fusion
+    assert fitted is not None
+    stale = dataclasses.replace(fitted, rule_types=fitted.rule_types[:-1])
+    stale.save(model_dir / TYPE_FUSION_FILE)
+    with pytest.raises(ModelNotAvailableError, match="scamcheck train --stage fusion"):
+        ModelBundle.load(model_dir)
+    refit = ModelBundle.load(model_dir, type_fusion=False)  # what the fusion stage loads
+    assert refit.type_fusion is None and refit.fusion == bundle.fusion
+    refit.close()
