@@ -124,7 +124,9 @@ class Analyzer:
         organisations = self.knowledge.organisations
         return [
             *entity_evidence(prepared.entities, self._domains, organisations),
-            *callback_evidence(prepared.norm.text, prepared.entities, organisations),
+            *callback_evidence(
+                prepared.norm.text, prepared.entities, organisations, prepared.norm.original
+            ),
             *signed_link_evidence(
                 prepared.norm.text, prepared.entities, self._domains, organisations
             ),

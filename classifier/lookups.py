@@ -234,12 +234,30 @@ def _as_extracted(phone: str) -> str:
     return info[0] if info is not None else digits
 
 
+# A number the message reports as the caller, not one it asks you to call: the anti-fraud
+# centre's own alert "您今日接到的+852…号码来电涉嫌诈骗" (read in the text the user sent,
+# where entity spans point, so Traditional wording is listed too).
+_CALLER_BEFORE = re.compile(r"(接到|接听|接聽|收到)(的|了)?[^。！？!?\n]{0,6}$")
+_CALLER_AFTER = re.compile(r"\s*(号码|號碼)?(的)?(来电|來電|疑似诈骗|疑似詐騙|涉嫌诈骗|涉嫌詐騙)")
+
+
+def _reported_caller(original: str, entity: Entity) -> bool:
+    start, end = entity.span
+    before, after = original[max(0, start - 12) : start], original[end : end + 12]
+    return bool(_CALLER_BEFORE.search(before) or _CALLER_AFTER.match(after))
+
+
 def callback_evidence(
-    text: str, entities: Sequence[Entity], organisations: Mapping[str, Organisation]
+    text: str,
+    entities: Sequence[Entity],
+    organisations: Mapping[str, Organisation],
+    original: str,
 ) -> list[Evidence]:
     """A message signed as a bank, payment service, carrier or authority that gives a
     number which is not one of that organisation's official numbers: the classic fake
-    charge notice ("…境外消费9,800元，如非本人操作请致电400-…")."""
+    charge notice ("…境外消费9,800元，如非本人操作请致电400-…"). ``original`` is the text
+    the user sent (entity spans point into it): a number it reports as the caller of a
+    scam call is not a callback number."""
     org = sender_organisation(text, organisations)
     if org is None or org.kind not in _CALLBACK_TYPES or not org.phones:
         return []
@@ -251,9 +269,12 @@ def callback_evidence(
     evidence: list[Evidence] = []
     for entity in entities:
         weight = _CALLBACK_WEIGHTS.get(entity.attrs.get("category", ""))
-        if entity.kind is EntityKind.PHONE and weight and entity.value not in official:
-            item = _entity_evidence(entity, weight, explanation, "phone:not_official")
-            evidence.append(replace(item, fraud_type=_CALLBACK_TYPES[org.kind]))
+        if entity.kind is not EntityKind.PHONE or not weight or entity.value in official:
+            continue
+        if _reported_caller(original, entity):
+            continue
+        item = _entity_evidence(entity, weight, explanation, "phone:not_official")
+        evidence.append(replace(item, fraud_type=_CALLBACK_TYPES[org.kind]))
     return evidence
 
 

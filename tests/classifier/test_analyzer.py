@@ -223,6 +223,25 @@ def test_official_numbers_couriers_and_untagged_messages_are_not(text: str) -> N
     assert _not_official(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【国家反诈中心】您好，您今日接到的+85268732014号码来电涉嫌诈骗，请勿轻信对方的转账汇款要求。",
+        "【国家反诈中心】您刚刚接听的 +852 5318 2260 疑似诈骗电话，如对方要求转账请立即挂断。",
+        "【國家反詐中心】您今日接到的+85268732014號碼來電涉嫌詐騙，請勿輕信。",
+    ],
+)
+def test_a_number_reported_as_the_caller_is_not_a_callback_number(text: str) -> None:
+    # The anti-fraud centre's own alert names the number that called; it asks nobody to
+    # call it back.
+    assert _not_official(text) == []
+
+
+def test_a_number_the_alert_asks_you_to_call_is_still_checked() -> None:
+    text = "【国家反诈中心】您的账户存在涉诈风险，请立即致电+85268732014核实。"
+    assert _not_official(text) == ["+852 ****2014"]  # quoted masked
+
+
 def _link_not_official(text: str) -> list[str]:
     verdict = default_analyzer().analyze_offline(Submission(text=text))
     return [item.quote or "" for item in verdict.evidence if item.source == "domain:not_official"]
