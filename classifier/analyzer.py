@@ -124,9 +124,7 @@ class Analyzer:
         organisations = self.knowledge.organisations
         return [
             *entity_evidence(prepared.entities, self._domains, organisations),
-            *callback_evidence(
-                prepared.norm.text, prepared.entities, organisations, prepared.norm.original
-            ),
+            *callback_evidence(prepared.norm, prepared.entities, organisations),
             *signed_link_evidence(
                 prepared.norm.text, prepared.entities, self._domains, organisations
             ),

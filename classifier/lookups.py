@@ -22,6 +22,7 @@ from classifier.domains import (
 )
 from classifier.entities import Entity, EntityKind
 from classifier.extract_numbers import classify_phone
+from classifier.normalize import NormalizedText
 from classifier.verdict import Evidence, EvidenceKind
 from knowledge import Organisation
 
@@ -248,17 +249,13 @@ def _reported_caller(original: str, entity: Entity) -> bool:
 
 
 def callback_evidence(
-    text: str,
-    entities: Sequence[Entity],
-    organisations: Mapping[str, Organisation],
-    original: str,
+    norm: NormalizedText, entities: Sequence[Entity], organisations: Mapping[str, Organisation]
 ) -> list[Evidence]:
     """A message signed as a bank, payment service, carrier or authority that gives a
     number which is not one of that organisation's official numbers: the classic fake
-    charge notice ("…境外消费9,800元，如非本人操作请致电400-…"). ``original`` is the text
-    the user sent (entity spans point into it): a number it reports as the caller of a
-    scam call is not a callback number."""
-    org = sender_organisation(text, organisations)
+    charge notice ("…境外消费9,800元，如非本人操作请致电400-…"). A number the message
+    reports as the caller of a scam call is not a callback number."""
+    org = sender_organisation(norm.text, organisations)
     if org is None or org.kind not in _CALLBACK_TYPES or not org.phones:
         return []
     official = {_as_extracted(phone) for phone in org.phones}
@@ -271,7 +268,7 @@ def callback_evidence(
         weight = _CALLBACK_WEIGHTS.get(entity.attrs.get("category", ""))
         if entity.kind is not EntityKind.PHONE or not weight or entity.value in official:
             continue
-        if _reported_caller(original, entity):
+        if _reported_caller(norm.original, entity):  # entity spans point into the original
             continue
         item = _entity_evidence(entity, weight, explanation, "phone:not_official")
         evidence.append(replace(item, fraud_type=_CALLBACK_TYPES[org.kind]))
