@@ -29,6 +29,32 @@ _CLAUSE_BREAK = r"[,.。!?;\n]"
 _IN_CLAUSE = r"[^,.。!?;\n]"
 _PLAIN_CLAUSE_START = rf"(?:^|{_CLAUSE_BREAK})(?!{_IN_CLAUSE}*(?:{_WARNING_WORDS})){_IN_CLAUSE}*?"
 
+# A denial just before a red flag, in the same clause, turns it into a promise or a warning
+# ("我们不会要求您把钱转到安全账户", "请不要相信任何要求共享屏幕的客服", "无需您提供验证码").
+# Every red flag is checked against it, unlike the clause-wide _WARNING_WORDS above: it only
+# looks at the few characters before the flag, and only at a negated request ("不会要求",
+# "不会让你转", "不要相信"), never at a bare "不会" or "不要" (a scam's "不要挂电话，打开屏幕
+# 共享" keeps its flag, and so does "不会收取任何费用，请先转账到安全账户": the comma ends the
+# denial). NegEx-style scoping written by hand: no library scopes Chinese negation.
+_DENIAL = re.compile(
+    r"(?:不会|从不|从来不|绝不|决不)(?:主动|再)?(?:要求|以|通过|向|私下|打电话|电话|发短信|私聊)"
+    r"|(?:不会|从不|从来不|绝不|决不)(?:主动)?(?:让|叫)"
+    r"(?:任何人|家长|学生|同学|客户|大家|老人|你们|您|你)?"
+    r"(?:把|往|将|转|交|缴|付|汇|下载|安装|装|共享|开|扫|加|提供|报|点|填|输|操作)"
+    r"|(?:不要|请勿|切勿|千万不要|千万别|别|勿)(?:相信|轻信|理会|听信)"
+    r"|(?:无需|不需要|不用)(?:您|你)?(?:提供|缴纳|支付|下载|转账|操作|交)"
+    r"|不存在|没有所谓"
+)
+_DENIAL_WINDOW = 24  # characters before the flag that may hold its denial
+_DENIAL_BREAK = re.compile(r"[,。!?;\n]")  # a denial does not reach past these
+
+
+def denied(text: str, start: int) -> bool:
+    """Whether the words just before ``start`` in ``text``, within the same clause, deny
+    or warn against what follows."""
+    window = text[max(0, start - _DENIAL_WINDOW) : start]
+    return _DENIAL.search(_DENIAL_BREAK.split(window)[-1]) is not None
+
 
 def _plain_clause(flag: RedFlag | BenignFlag) -> bool:
     return isinstance(flag, RedFlag) and flag.plain_clause
@@ -80,21 +106,28 @@ class RuleEngine:
         self._combos = list(knowledge.combos)
 
     def match(self, text: str) -> list[RuleHit]:
-        """Every rule that matches ``text``, each once, at its first occurrence."""
+        """Every rule that matches ``text``, each once, at its first occurrence that no
+        denial just before it turns into a promise or a warning (``denied``)."""
         first: dict[str, tuple[int, int]] = {}
         if self._has_phrases:
             for end, (length, ids) in self._automaton.iter(text):
+                start = end - length + 1
                 for flag_id in ids:
-                    start = end - length + 1
-                    if flag_id not in first or start < first[flag_id][0]:
+                    if flag_id in first and first[flag_id][0] <= start:
+                        continue
+                    if flag_id in self._benign or not denied(text, start):
                         first[flag_id] = (start, end + 1)
         for flag_id, pattern in self._regexes:
             if flag_id in first:
                 continue
-            found = pattern.search(text)
-            if found is not None and found.end() > found.start():
+            for found in pattern.finditer(text):
+                if found.end() == found.start():
+                    continue
                 # A plain-clause match starts at its clause: the flag's own words are the group.
-                first[flag_id] = found.span("flag" if "flag" in pattern.groupindex else 0)
+                span = found.span("flag" if "flag" in pattern.groupindex else 0)
+                if flag_id in self._benign or not denied(text, span[0]):
+                    first[flag_id] = span
+                    break
         hits = [self._hit(flag_id, span) for flag_id, span in first.items()]
         matched = set(first)
         for combo in self._combos:

@@ -144,7 +144,9 @@ class RedFlag(_Matcher):
     ``plain_clause``: the flag (its regex and its phrases) matches only inside a clause that
     has no denial or warning word ("不会", "谨防", "骗子", "如有人", ...), so a police warning
     or a company's notice that names the scam in the same words does not count as the scam
-    (classifier/rules.py holds the word list)."""
+    (classifier/rules.py holds the word list). Every flag, plain-clause or not, also skips an
+    occurrence that a denied request just before it governs ("我们不会要求您…", "请不要相信
+    任何要求…的"; ``classifier.rules.denied``)."""
 
     weight: PositiveWeight
     plain_clause: bool = False

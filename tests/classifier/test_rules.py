@@ -242,3 +242,20 @@ def test_apk_invitations_coached_withdrawals_and_private_sales_are_flagged() -> 
     assert "game_trade.items_off_platform" in _ids(skins) and _score(skins) >= 0.5
     reviews = "出售美团好评，真人账号带图，每条6元，安全不降权，TG @goodrev88"
     assert "review_brushing.reviews_for_sale" in _ids(reviews)
+
+
+def test_a_denied_request_is_a_promise_not_a_red_flag() -> None:
+    assert "common.safe_account" not in _ids("我们不会要求您把钱转到任何“安全账户”。")
+    assert "common.screen_share" not in _ids("请不要相信任何要求共享屏幕的“客服”。")
+    assert "common.safe_account" in _ids("为配合调查，请把钱转到安全账户。")
+
+
+def test_a_denial_reaches_neither_past_its_clause_nor_a_later_occurrence() -> None:
+    assert "common.safe_account" in _ids("办理不会收取任何费用，请先把钱转到安全账户核查。")
+    later = ENGINE.match(normalize("公安不会让你转到安全账户。现在把钱转到安全账户").text)
+    spans = [h.span for h in later if h.rule_id == "common.safe_account"]
+    assert spans and spans[0] is not None and spans[0][0] > 10
+
+
+def test_a_reassurance_without_a_request_is_no_denial() -> None:
+    assert "common.screen_share" in _ids("放心不会让你亏钱只要打开屏幕共享我教你操作")
