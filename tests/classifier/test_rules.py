@@ -259,3 +259,10 @@ def test_a_denial_reaches_neither_past_its_clause_nor_a_later_occurrence() -> No
 
 def test_a_reassurance_without_a_request_is_no_denial() -> None:
     assert "common.screen_share" in _ids("放心不会让你亏钱只要打开屏幕共享我教你操作")
+
+
+def test_a_pickup_that_needs_no_payment_is_no_fee_to_claim() -> None:
+    assert "fake_prize_subsidy.pay_to_claim" in _ids("恭喜中奖，领取奖品前需先支付邮费58元")
+    assert "fake_prize_subsidy.pay_to_claim" not in _ids(
+        "您的包裹已到驿站，请凭取件码领取（已付款，取件不需付款）"
+    )
