@@ -266,3 +266,11 @@ def test_a_pickup_that_needs_no_payment_is_no_fee_to_claim() -> None:
     assert "fake_prize_subsidy.pay_to_claim" not in _ids(
         "您的包裹已到驿站，请凭取件码领取（已付款，取件不需付款）"
     )
+
+
+def test_cards_kept_for_you_needs_a_card_and_a_company() -> None:
+    flag = "two_cards_mule.cards_kept_for_you"
+    assert flag in _ids("开完卡我们统一帮您保管激活，一周后还给您")
+    assert flag in _ids("你的存折和提款卡借我们公司用三个月，每月给你一万")
+    assert flag not in _ids("压岁钱妈妈先帮你保管，等你上大学再还给你。")
+    assert flag not in _ids("妈，你那张银行卡借我用两天，我取点钱交房租。")
