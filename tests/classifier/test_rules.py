@@ -248,6 +248,8 @@ def test_a_denied_request_is_a_promise_not_a_red_flag() -> None:
     assert "common.safe_account" not in _ids("我们不会要求您把钱转到任何“安全账户”。")
     assert "common.screen_share" not in _ids("请不要相信任何要求共享屏幕的“客服”。")
     assert "common.safe_account" in _ids("为配合调查，请把钱转到安全账户。")
+    assert "common.transfer" not in _ids("政府唔會打電話叫你轉賬。")  # Cantonese, Traditional
+    assert "common.transfer" in _ids("請你即刻轉賬。")
 
 
 def test_a_denial_reaches_neither_past_its_clause_nor_a_later_occurrence() -> None:
