@@ -46,7 +46,9 @@ _DENIAL = re.compile(
     r"|不存在|没有所谓"
 )
 _DENIAL_WINDOW = 24  # characters before the flag that may hold its denial
-_DENIAL_BREAK = re.compile(r"[,。!?;\n]")  # a denial does not reach past these
+# A denial does not reach past these: _CLAUSE_BREAK without ".", which in normalised text is
+# also a decimal point or part of a link ("不会要求您转账 3.5 万" is one clause).
+_DENIAL_BREAK = re.compile(r"[,。!?;\n]")
 
 
 def denied(text: str, start: int) -> bool:
