@@ -138,6 +138,9 @@ class TrainConfig(_Strict):
     # Which components train on them (the n-gram model learned the outside parts' scam
     # adverts so well that FBS's genuine adverts looked like fraud; docs/EVALUATION.md).
     outside_components: list[Component] = Field(default_factory=lambda: list(COMPONENTS))
+    # How many times each of those rows appears among the training texts (1 = once, as
+    # before 2026-12-05's thirteenth session): 5,305 of them against 33,000 others.
+    outside_repeat: int = Field(default=1, ge=1)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
     fusion: FusionConfig = FusionConfig()

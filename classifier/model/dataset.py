@@ -118,8 +118,8 @@ def outside_examples(
 ) -> list[Example]:
     """The rows of ``config.outside_splits`` in ``config.outside_rows`` for ``component``
     (none unless it is one of ``config.outside_components``), in the model's form (at most
-    ``limit // 4`` in a smoke run). A fraud row keeps its type (a knowledge type key) where
-    the data has that type; the heads learn no other."""
+    ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times. A fraud row keeps
+    its type (a knowledge type key) where the data has that type; the heads learn no other."""
     path = config.resolved_outside_rows()
     if path is None or component not in config.outside_components:
         return []
@@ -143,7 +143,7 @@ def outside_examples(
                 group=f"outside-{row.get('id', index)}",
             )
         )
-    return examples
+    return examples * config.outside_repeat
 
 
 def chat_turns(rows: Iterable[dict[str, Any]]) -> list[list[str]]:

@@ -352,6 +352,7 @@ def _meta(
             # The rows from outside the data this encoder trained on (none: empty).
             "outside_rows": str(config.outside_rows) if encoder_outside else None,
             "outside_splits": sorted(config.outside_splits) if encoder_outside else [],
+            "outside_repeat": config.outside_repeat if encoder_outside else 0,
         },
     }
 

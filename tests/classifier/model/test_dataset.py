@@ -74,6 +74,8 @@ def test_outside_rows_of_the_chosen_splits_join_with_the_types_the_data_has(
     ]
     assert {e.file for e in examples} == {"outside"} and len({e.group for e in examples}) == 3
     assert outside_examples(TrainConfig(), "encoder") == []
+    twice = TrainConfig(outside_rows=path, outside_splits=["a"], outside_repeat=2)
+    assert outside_examples(twice, "encoder") == examples * 2
     only_encoder = TrainConfig(
         outside_rows=path, outside_splits=["a"], outside_components=["encoder"]
     )
