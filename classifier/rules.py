@@ -58,6 +58,37 @@ def denied(text: str, start: int) -> bool:
     return _DENIAL.search(_DENIAL_BREAK.split(window)[-1]) is not None
 
 
+# The other order: what someone might say, reported and then dismissed in the same sentence
+# ("如果有人打电话说我出车祸要交保证金，都别信", "说什么解除分期付款，你不要理", "有陌生电话说要转到
+# 安全账户的，你直接挂"). A flag counts as dismissed only between the two: a request made after
+# the dismissal ("有人说你涉嫌洗钱，别信他们，把钱转到安全账户") keeps its flag. Same
+# hand-written NegEx scoping as the denial above.
+_HEARSAY = re.compile(
+    r"有人(?:打电话|打来电话|来电|发短信|发消息|发信息|在网上)?(?:说|讲|称|自称|告诉你)"
+    r"|说什么|说的那个|(?:陌生|任何)(?:电话|来电|人|短信|号码)(?:说|讲|称|让|叫|要)"
+)
+_DISMISSAL = re.compile(
+    r"(?:别|不要|不用|莫|勿|甭)(?:去)?(?:信|相信|理|理会|听|搭理|做|碰)"
+    r"|直接挂|挂掉|都是骗|是骗子|是诈骗|是骗人"
+)
+_HEARSAY_WINDOW = 40  # characters from the report to the flag, and from the flag to its dismissal
+_SENTENCE_BREAK = re.compile(r"[。!?\n]")
+
+
+def dismissed(text: str, start: int, end: int) -> bool:
+    """Whether the flag at ``text[start:end]`` is only reported ("有人说…") and then
+    dismissed ("…都别信") within the same sentence."""
+    before = _SENTENCE_BREAK.split(text[max(0, start - _HEARSAY_WINDOW) : start])[-1]
+    if _HEARSAY.search(before) is None:
+        return False
+    after = _SENTENCE_BREAK.split(text[end : end + _HEARSAY_WINDOW])[0]
+    return _DISMISSAL.search(after) is not None
+
+
+def _negated(text: str, span: tuple[int, int]) -> bool:
+    return denied(text, span[0]) or dismissed(text, *span)
+
+
 def _plain_clause(flag: RedFlag | BenignFlag) -> bool:
     return isinstance(flag, RedFlag) and flag.plain_clause
 
@@ -109,7 +140,8 @@ class RuleEngine:
 
     def match(self, text: str) -> list[RuleHit]:
         """Every rule that matches ``text``, each once, at its first occurrence that no
-        denial just before it turns into a promise or a warning (``denied``)."""
+        denial just before it turns into a promise or a warning (``denied``) and that is not
+        only reported and then dismissed (``dismissed``)."""
         first: dict[str, tuple[int, int]] = {}
         if self._has_phrases:
             for end, (length, ids) in self._automaton.iter(text):
@@ -117,7 +149,7 @@ class RuleEngine:
                 for flag_id in ids:
                     if flag_id in first and first[flag_id][0] <= start:
                         continue
-                    if flag_id in self._benign or not denied(text, start):
+                    if flag_id in self._benign or not _negated(text, (start, end + 1)):
                         first[flag_id] = (start, end + 1)
         for flag_id, pattern in self._regexes:
             if flag_id in first:
@@ -127,7 +159,7 @@ class RuleEngine:
                     continue
                 # A plain-clause match starts at its clause: the flag's own words are the group.
                 span = found.span("flag" if "flag" in pattern.groupindex else 0)
-                if flag_id in self._benign or not denied(text, span[0]):
+                if flag_id in self._benign or not _negated(text, span):
                     first[flag_id] = span
                     break
         hits = [self._hit(flag_id, span) for flag_id, span in first.items()]

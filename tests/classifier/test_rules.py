@@ -259,6 +259,16 @@ def test_a_denial_reaches_neither_past_its_clause_nor_a_later_occurrence() -> No
     assert spans and spans[0] is not None and spans[0][0] > 10
 
 
+def test_a_reported_request_that_is_then_dismissed_is_a_warning() -> None:
+    safe = "common.safe_account"
+    assert safe not in _ids("以后有陌生电话说要转账到安全账户的，你直接挂。")
+    assert "fake_loan.fee_before_loan" not in _ids("如果有人打电话说我被抓了要交保证金，都别信。")
+    # the dismissal must follow in the same sentence, and only what lies between counts
+    assert safe in _ids("有人打电话说要转到安全账户。我照做了。")
+    assert safe in _ids("有人说你涉嫌洗钱，别信他们，现在把钱转到安全账户。")
+    assert safe in _ids("请把钱转到安全账户，别信别人说的。")  # no report before it
+
+
 def test_a_reassurance_without_a_request_is_no_denial() -> None:
     assert "common.screen_share" in _ids("放心不会让你亏钱只要打开屏幕共享我教你操作")
 
