@@ -85,8 +85,60 @@ def dismissed(text: str, start: int, end: int) -> bool:
     return _DISMISSAL.search(after) is not None
 
 
+# A scam's words quoted to warn about them: inside quotation marks that scam talk introduces
+# ("骗子常说：“您好，我是淘宝客服，给您三倍理赔”") or that a dismissal closes ("“…请点击链接
+# 领取”——这是假的！"). Only the quoted words lose their flags: a request outside the quote
+# ("有骗子冒充客服说“账户异常”，请把钱转到安全账户") keeps its own.
+_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"'}  # opening mark -> its closing mark
+_QUOTE_INTRO = re.compile(
+    r"骗子(?:最?常|经常|一般|会|的)?(?:说|讲|用|话术|套路|开场)|(?:诈骗|骗子)(?:短信|电话|话术|套路)"
+    r"|话术|假短信|这种短信|这类短信"
+)
+_QUOTE_VERDICT = re.compile(
+    r"是假的|是诈骗|是骗子|都是骗|是骗局|别信|别点|不要点|千万别|别上当|立刻挂|直接挂|一律挂"
+)
+_QUOTE_CLOSINGS = "[”」』]"
+_QUOTE_REACH = 160  # characters a quotation may span around a flag
+_QUOTE_INTRO_REACH = 20  # characters before a quotation that may introduce it
+_QUOTE_VERDICT_REACH = 12  # characters after a quotation that may dismiss it
+
+
+def _quotation(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The (opening, closing) positions of the quotation marks around ``text[start:end]``."""
+    low = max(0, start - _QUOTE_REACH)
+    for opening, closing in _QUOTES.items():
+        if opening == closing:  # a straight quote: inside when an odd number precede
+            if text.count(opening, 0, start) % 2 == 0:
+                continue
+            open_at = text.rfind(opening, low, start)
+        else:
+            open_at = text.rfind(opening, low, start)
+            if open_at < 0 or text.find(closing, open_at, start) >= 0:
+                continue
+        close_at = text.find(closing, end, end + _QUOTE_REACH)
+        if open_at >= 0 and close_at >= 0:
+            return open_at, close_at
+    return None
+
+
+def quoted_as_scam(text: str, start: int, end: int) -> bool:
+    """Whether the flag at ``text[start:end]`` lies inside a quotation that the words
+    around it call a scam's (introduced as scam talk, or dismissed right after)."""
+    quotation = _quotation(text, start, end)
+    if quotation is None:
+        return False
+    open_at, close_at = quotation
+    # The introduction is the speaker's, not an earlier quotation's (a call transcript in
+    # quotes may itself say "诈骗电话"); the verdict follows in the same clause ("“…”的电话都是
+    # 骗子", not a victim's later "…我才知道那个网站是假的").
+    intro = _SENTENCE_BREAK.split(text[max(0, open_at - _QUOTE_INTRO_REACH) : open_at])[-1]
+    intro = re.split(_QUOTE_CLOSINGS, intro)[-1]
+    verdict = _DENIAL_BREAK.split(text[close_at + 1 : close_at + 1 + _QUOTE_VERDICT_REACH])[0]
+    return _QUOTE_INTRO.search(intro) is not None or _QUOTE_VERDICT.search(verdict) is not None
+
+
 def _negated(text: str, span: tuple[int, int]) -> bool:
-    return denied(text, span[0]) or dismissed(text, *span)
+    return denied(text, span[0]) or dismissed(text, *span) or quoted_as_scam(text, *span)
 
 
 def _plain_clause(flag: RedFlag | BenignFlag) -> bool:

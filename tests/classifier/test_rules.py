@@ -269,6 +269,19 @@ def test_a_reported_request_that_is_then_dismissed_is_a_warning() -> None:
     assert safe in _ids("请把钱转到安全账户，别信别人说的。")  # no report before it
 
 
+def test_a_scam_quoted_as_a_warning_loses_only_the_quoted_flags() -> None:
+    refund = "fake_customer_service.refund_claim"
+    assert refund in _ids("您好，我是淘宝客服，给您办理三倍理赔退款。")
+    assert refund not in _ids("骗子常说：“您好，我是淘宝客服，给您办理三倍理赔退款”，听到就挂。")
+    assert refund not in _ids("所谓“客服主动给你理赔退款”的电话都是骗子。")
+    # outside the quotation, or a quotation nobody calls a scam's, keeps its flag
+    assert "common.safe_account" in _ids("有骗子说“账户异常”，请把钱转到安全账户。")
+    assert refund in _ids("客服说“给您理赔退款”，请加QQ办理。")
+    # a victim's later realisation is no verdict on the quotation
+    story = "交完又要“账号认证费”，我才知道那个网站是假的。"
+    assert "game_trade.fake_trade_platform" in _ids(story)
+
+
 def test_a_reassurance_without_a_request_is_no_denial() -> None:
     assert "common.screen_share" in _ids("放心不会让你亏钱只要打开屏幕共享我教你操作")
 
