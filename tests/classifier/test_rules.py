@@ -250,6 +250,10 @@ def test_a_denied_request_is_a_promise_not_a_red_flag() -> None:
     assert "common.safe_account" in _ids("为配合调查，请把钱转到安全账户。")
     assert "common.transfer" not in _ids("政府唔會打電話叫你轉賬。")  # Cantonese, Traditional
     assert "common.transfer" in _ids("請你即刻轉賬。")
+    assert "common.unfreeze_fee" not in _ids("民警说那是诈骗APP，千万别交什么解冻金。")
+    assert "common.unfreeze_fee" in _ids("千万别声张，先交解冻金。")
+    claims = "fake_customer_service.claims_service"
+    assert claims not in _ids("平台已自动赔付您5元红包，无需联系客服。")
 
 
 def test_a_denial_reaches_neither_past_its_clause_nor_a_later_occurrence() -> None:
@@ -263,6 +267,7 @@ def test_a_reported_request_that_is_then_dismissed_is_a_warning() -> None:
     safe = "common.safe_account"
     assert safe not in _ids("以后有陌生电话说要转账到安全账户的，你直接挂。")
     assert "fake_loan.fee_before_loan" not in _ids("如果有人打电话说我被抓了要交保证金，都别信。")
+    assert safe not in _ids("不管谁让你往安全账户转钱，一律挂掉。")
     # the dismissal must follow in the same sentence, and only what lies between counts
     assert safe in _ids("有人打电话说要转到安全账户。我照做了。")
     assert safe in _ids("有人说你涉嫌洗钱，别信他们，现在把钱转到安全账户。")
@@ -299,3 +304,9 @@ def test_cards_kept_for_you_needs_a_card_and_a_company() -> None:
     assert flag in _ids("你的存折和提款卡借我们公司用三个月，每月给你一万")
     assert flag not in _ids("压岁钱妈妈先帮你保管，等你上大学再还给你。")
     assert flag not in _ids("妈，你那张银行卡借我用两天，我取点钱交房租。")
+
+
+def test_an_order_pages_refund_field_is_a_receipt() -> None:
+    page = "京东 售后详情 审核结果 审核通过 退款金额 ¥259.00 退款方式 原路返回（微信支付）"
+    assert "benign.original_route_refund" in _ids(page)
+    assert "benign.original_route_refund" not in _ids("客服说退款要走备用金通道，不能原路返回。")
