@@ -194,8 +194,9 @@ class RuleEngine:
 
     def match(self, text: str) -> list[RuleHit]:
         """Every rule that matches ``text``, each once, at its first occurrence that no
-        denial just before it turns into a promise or a warning (``denied``) and that is not
-        only reported and then dismissed (``dismissed``)."""
+        denial just before it turns into a promise or a warning (``denied``), that is not
+        only reported and then dismissed (``dismissed``) and that is not a scam's words
+        quoted to warn about them (``quoted_as_scam``)."""
         first: dict[str, tuple[int, int]] = {}
         if self._has_phrases:
             for end, (length, ids) in self._automaton.iter(text):

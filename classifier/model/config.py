@@ -139,7 +139,7 @@ class TrainConfig(_Strict):
     # adverts so well that FBS's genuine adverts looked like fraud; docs/EVALUATION.md).
     outside_components: list[Component] = Field(default_factory=lambda: list(COMPONENTS))
     # How many times each of those rows appears among the training texts (1 = once, as
-    # before 2026-12-05's thirteenth session): 5,305 of them against 33,000 others.
+    # before 2026-12-05's thirteenth session): 5,305 of them against about 32,000 others.
     outside_repeat: int = Field(default=1, ge=1)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
