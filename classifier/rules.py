@@ -99,7 +99,10 @@ _QUOTE_INTRO = re.compile(
 _QUOTE_VERDICT = re.compile(
     r"是假的|是诈骗|是骗子|都是骗|是骗局|别信|别点|不要点|千万别|别上当|立刻挂|直接挂|一律挂"
 )
-_QUOTE_CLOSINGS = "[”」』]"
+# The curly closing marks (a straight quote cannot tell opening from closing).
+_QUOTE_CLOSING = re.compile(
+    "[" + "".join(closing for opening, closing in _QUOTES.items() if opening != closing) + "]"
+)
 _QUOTE_REACH = 160  # characters a quotation may span around a flag
 _QUOTE_INTRO_REACH = 20  # characters before a quotation that may introduce it
 _QUOTE_VERDICT_REACH = 12  # characters after a quotation that may dismiss it
@@ -134,7 +137,7 @@ def quoted_as_scam(text: str, start: int, end: int) -> bool:
     # quotes may itself say "诈骗电话"); the verdict follows in the same clause ("“…”的电话都是
     # 骗子", not a victim's later "…我才知道那个网站是假的").
     intro = _SENTENCE_BREAK.split(text[max(0, open_at - _QUOTE_INTRO_REACH) : open_at])[-1]
-    intro = re.split(_QUOTE_CLOSINGS, intro)[-1]
+    intro = _QUOTE_CLOSING.split(intro)[-1]
     verdict = _DENIAL_BREAK.split(text[close_at + 1 : close_at + 1 + _QUOTE_VERDICT_REACH])[0]
     return _QUOTE_INTRO.search(intro) is not None or _QUOTE_VERDICT.search(verdict) is not None
 
