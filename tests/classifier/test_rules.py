@@ -310,3 +310,16 @@ def test_an_order_pages_refund_field_is_a_receipt() -> None:
     page = "京东 售后详情 审核结果 审核通过 退款金额 ¥259.00 退款方式 原路返回（微信支付）"
     assert "benign.original_route_refund" in _ids(page)
     assert "benign.original_route_refund" not in _ids("客服说退款要走备用金通道，不能原路返回。")
+
+
+def test_a_caller_who_names_himself_a_sibling_claims_an_identity() -> None:
+    flag = "impersonate_acquaintance.claims_identity"
+    assert flag in _ids("我是你亲哥，最近手头有点紧，能不能借一点钱给我救急？")
+    assert flag in _ids("XX，我是你姑姑朋友啊，你姑姑在医院抢救，赶紧转点钱过来。")
+    assert flag not in _ids("哥：小军，下周二爸做手术，你转2000到我卡上就行。")
+
+
+def test_evasive_invoice_and_lottery_tip_spellings_are_named() -> None:
+    assert "fake_documents.invoice" in _ids("提供本地国碎机打发漂，点低，非诚勿扰")
+    assert "gambling.lottery_tips" in _ids("本期精准肖码免费送，加微信邀您一起见证")
+    assert "gambling.lottery_tips" not in _ids("今晚央视有生肖专题节目，记得看。")
