@@ -97,7 +97,7 @@ _QUOTE_INTRO = re.compile(
     r"|话术|假短信|这种短信|这类短信"
 )
 _QUOTE_VERDICT = re.compile(
-    r"是假的|是诈骗|是骗子|都是骗|是骗局|别信|别点|不要点|千万别|别上当|立刻挂|直接挂|一律挂"
+    r"是假的|是诈骗|是骗子|都是骗|是骗局|是非法集资|别信|别点|不要点|千万别|别上当|立刻挂|直接挂|一律挂"
 )
 # The curly closing marks (a straight quote cannot tell opening from closing).
 _QUOTE_CLOSING = re.compile(

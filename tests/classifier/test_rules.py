@@ -323,3 +323,31 @@ def test_evasive_invoice_and_lottery_tip_spellings_are_named() -> None:
     assert "fake_documents.invoice" in _ids("提供本地国碎机打发漂，点低，非诚勿扰")
     assert "gambling.lottery_tips" in _ids("本期精准肖码免费送，加微信邀您一起见证")
     assert "gambling.lottery_tips" not in _ids("今晚央视有生肖专题节目，记得看。")
+
+
+def test_a_no_fee_statement_and_a_bookkeepers_reconciliation_are_not_requests() -> None:
+    jobs = (
+        "招聘分拣员，请通过官方小程序报名，全程不收取任何费用，凡要求交押金、体检费的均非我司招聘。"
+    )
+    assert "other.job_fees" not in _ids(jobs)
+    assert "other.job_fees" in _ids("招聘保安，包吃住，入职前先交押金500元，体检费200元。")
+    assert "two_cards_mule.run_score" not in _ids("王总，上次那批货款已经对过账了，发票下周寄出。")
+    assert "two_cards_mule.run_score" in _ids("兄弟帮个忙，用你的卡过账，一次给你200。")
+
+
+def test_a_cure_for_sale_a_subsidy_by_qr_and_a_deposit_by_personal_code_are_flagged() -> None:
+    assert "fake_shopping.cure_for_sale" in _ids(
+        "这个理疗仪用三个月就能停药，原价29800，今天特价9800。"
+    )
+    assert "fake_shopping.cure_claim" not in _ids("医生说血压稳定了也不能停药，要按时吃。")
+    assert "fake_prize_subsidy.claim_by_qr_card" in _ids(
+        "购车补贴开放申领，扫码登记车辆信息及银行卡即可领取，名额有限。"
+    )
+    assert "fake_shopping.hold_deposit_by_qr" in _ids(
+        "您先交500看房定金到我这，我帮您锁房，我给您发个人收款码。"
+    )
+
+
+def test_a_quotation_called_illegal_fundraising_is_a_warning() -> None:
+    warning = "大姨千万别去！那种“养老投资”“预售床位”都是非法集资。"
+    assert "fake_investment.care_bed_presale" not in _ids(warning)
