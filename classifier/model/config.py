@@ -123,6 +123,10 @@ class TrainConfig(_Strict):
     # Synthetic family and friends' money talk (gifts, loans, repayments, bills) and as many
     # impersonations of a relative or a friend (classifier/model/family.py); 0 = none.
     family: int = Field(default=0, ge=0)
+    # Synthetic dissuasion and risk-control calls (a bank or the police stopping a transfer)
+    # and as many scams in the same voices (classifier/model/dissuasion.py); 0 = none, as
+    # before 2026-12-05's fourteenth session.
+    dissuasion: int = Field(default=0, ge=0)
     # Teach both type heads the fraud types the data has no label for (杀猪盘, 两卡, 线下投送,
     # 中奖, 裸聊敲诈, …) from the synthetic scams of those types, labelled with their
     # knowledge type key, and tell seven more stories in the talk about scams (scam_talk.py,

@@ -17,6 +17,7 @@ from typing import Any
 
 from classifier.model.adverts import synthetic_adverts
 from classifier.model.config import Component, TrainConfig
+from classifier.model.dissuasion import synthetic_dissuasion
 from classifier.model.family import synthetic_family
 from classifier.model.notifications import SyntheticText, synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
@@ -223,11 +224,12 @@ def synthetic_examples(
     reports about scams against victims' accounts of scams under way (scam_talk.py),
     ``config.adverts`` genuine adverts against scam lures (adverts.py),
     ``config.workplace`` workplace money talk against boss impersonations (workplace.py),
-    and ``config.family`` family and friends' money talk against impersonations of them
-    (family.py).
+    ``config.family`` family and friends' money talk against impersonations of them
+    (family.py), and ``config.dissuasion`` a bank's or the police's calls that stop a scam
+    against scams in the same voices (dissuasion.py).
     With ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""
     cap = limit // 4 if limit is not None else None
-    notifications, scam_talk, adverts, workplace, family = (
+    notifications, scam_talk, adverts, workplace, family, dissuasion = (
         count if cap is None else min(count, cap)
         for count in (
             config.notifications,
@@ -235,6 +237,7 @@ def synthetic_examples(
             config.adverts,
             config.workplace,
             config.family,
+            config.dissuasion,
         )
     )
     knowledge = load_knowledge()
@@ -250,6 +253,7 @@ def synthetic_examples(
         *synthetic_adverts(adverts, knowledge, rng),
         *synthetic_workplace(workplace, rng),
         *synthetic_family(family, rng),
+        *synthetic_dissuasion(dissuasion, rng),
     ]
     return [
         Example(

@@ -348,6 +348,7 @@ def _meta(
             "adverts": config.adverts,
             "workplace": config.workplace,
             "family": config.family,
+            "dissuasion": config.dissuasion,
             "unseen_types": config.unseen_types,
             # The rows from outside the data this encoder trained on (none: empty).
             "outside_rows": str(config.outside_rows) if encoder_outside else None,
