@@ -351,3 +351,11 @@ def test_a_cure_for_sale_a_subsidy_by_qr_and_a_deposit_by_personal_code_are_flag
 def test_a_quotation_called_illegal_fundraising_is_a_warning() -> None:
     warning = "大姨千万别去！那种“养老投资”“预售床位”都是非法集资。"
     assert "fake_investment.care_bed_presale" not in _ids(warning)
+
+
+def test_a_call_back_on_the_number_printed_on_the_card_is_benign() -> None:
+    genuine = "我们已帮您临时冻结该卡，建议您挂断后自行拨打卡背面的95555核实并申请换卡。"
+    assert "benign.call_back_official" in _ids(genuine)
+    assert "benign.call_back_official" not in _ids(
+        "您的卡已冻结，请立即拨打我们的客服热线4008123456解冻。"
+    )
