@@ -23,7 +23,7 @@ import random
 from typing import Final
 
 from classifier.model.notifications import SyntheticText
-from classifier.model.synthetic import personal_account
+from classifier.model.synthetic import alternating, personal_account
 
 # The data's labels of the scams, for the type heads: a fake police officer, a fake bank.
 _POLICE: Final = "冒充公检法"
@@ -166,12 +166,9 @@ def synthetic_dissuasion(count: int, rng: random.Random) -> list[SyntheticText]:
     """``count`` genuine dissuasion and risk-control calls and notes, and ``count`` scams in
     the same voices, alternating; the scams labelled as a fake police officer or a fake
     bank after the voice."""
-    result: list[SyntheticText] = []
-    for index in range(2 * count):
-        if index % 2:
-            template = rng.choice(_SCAM)
-            label = _POLICE if "公安局" in template else _BANK
-            result.append(SyntheticText(_fill(template, rng), True, label))
-        else:
-            result.append(SyntheticText(_fill(rng.choice(_GENUINE), rng), False, None))
-    return result
+    return alternating(count, rng, _GENUINE, _SCAM, _fill, _label)
+
+
+def _label(template: str) -> str:
+    """The data label of a scam in a police officer's voice or a bank's."""
+    return _POLICE if "公安局" in template else _BANK

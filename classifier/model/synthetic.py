@@ -22,14 +22,17 @@ def alternating(
     genuine: Sequence[str],
     scams: Sequence[str],
     fill: Callable[[str, random.Random], str],
-    label: str,
+    label: str | Callable[[str], str],
 ) -> list[SyntheticText]:
-    """``count`` genuine texts and ``count`` scams labelled ``label``, alternating, each
-    from a template chosen at random and filled by ``fill``."""
+    """``count`` genuine texts and ``count`` scams labelled ``label`` (or by ``label`` of
+    the scam's template), alternating, each from a template chosen at random and filled
+    by ``fill``."""
+    label_of = label if callable(label) else lambda _template: label
     result: list[SyntheticText] = []
     for index in range(2 * count):
         if index % 2:
-            result.append(SyntheticText(fill(rng.choice(scams), rng), True, label))
+            template = rng.choice(scams)
+            result.append(SyntheticText(fill(template, rng), True, label_of(template)))
         else:
             result.append(SyntheticText(fill(rng.choice(genuine), rng), False, None))
     return result
