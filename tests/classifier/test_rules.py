@@ -340,6 +340,7 @@ def test_a_cure_for_sale_a_subsidy_by_qr_and_a_deposit_by_personal_code_are_flag
         "这个理疗仪用三个月就能停药，原价29800，今天特价9800。"
     )
     assert "fake_shopping.cure_claim" not in _ids("医生说血压稳定了也不能停药，要按时吃。")
+    assert "fake_shopping.cure_claim" not in _ids("妈问医生降压药吃到什么时候能停药。")
     assert "fake_prize_subsidy.claim_by_qr_card" in _ids(
         "购车补贴开放申领，扫码登记车辆信息及银行卡即可领取，名额有限。"
     )
