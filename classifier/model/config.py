@@ -127,6 +127,10 @@ class TrainConfig(_Strict):
     # and as many scams in the same voices (classifier/model/dissuasion.py); 0 = none, as
     # before 2026-12-05's fourteenth session.
     dissuasion: int = Field(default=0, ge=0)
+    # Synthetic transcripts of everyday service calls (a courier, a hospital, a teacher, a
+    # bank, ...) and as many scams that open the same calls (classifier/model/
+    # service_calls.py); 0 = none, as before 2026-12-05's fifteenth session.
+    service_calls: int = Field(default=0, ge=0)
     # Teach both type heads the fraud types the data has no label for (杀猪盘, 两卡, 线下投送,
     # 中奖, 裸聊敲诈, …) from the synthetic scams of those types, labelled with their
     # knowledge type key, and tell seven more stories in the talk about scams (scam_talk.py,

@@ -22,6 +22,7 @@ from classifier.model.family import synthetic_family
 from classifier.model.notifications import SyntheticText, synthetic_notifications
 from classifier.model.prepare import model_text, replace_placeholders
 from classifier.model.scam_talk import synthetic_scam_talk
+from classifier.model.service_calls import synthetic_service_calls
 from classifier.model.workplace import synthetic_workplace
 from knowledge import load_knowledge
 from knowledge.errors import ScamCheckError
@@ -226,10 +227,11 @@ def synthetic_examples(
     ``config.workplace`` workplace money talk against boss impersonations (workplace.py),
     ``config.family`` family and friends' money talk against impersonations of them
     (family.py), and ``config.dissuasion`` a bank's or the police's calls that stop a scam
-    against scams in the same voices (dissuasion.py).
+    against scams in the same voices (dissuasion.py), and ``config.service_calls`` everyday
+    service calls written down against scams that open the same calls (service_calls.py).
     With ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""
     cap = limit // 4 if limit is not None else None
-    notifications, scam_talk, adverts, workplace, family, dissuasion = (
+    notifications, scam_talk, adverts, workplace, family, dissuasion, service_calls = (
         count if cap is None else min(count, cap)
         for count in (
             config.notifications,
@@ -238,6 +240,7 @@ def synthetic_examples(
             config.workplace,
             config.family,
             config.dissuasion,
+            config.service_calls,
         )
     )
     knowledge = load_knowledge()
@@ -254,6 +257,7 @@ def synthetic_examples(
         *synthetic_workplace(workplace, rng),
         *synthetic_family(family, rng),
         *synthetic_dissuasion(dissuasion, rng),
+        *synthetic_service_calls(service_calls, rng),
     ]
     return [
         Example(

@@ -349,6 +349,7 @@ def _meta(
             "workplace": config.workplace,
             "family": config.family,
             "dissuasion": config.dissuasion,
+            "service_calls": config.service_calls,
             "unseen_types": config.unseen_types,
             # The rows from outside the data this encoder trained on (none: empty).
             "outside_rows": str(config.outside_rows) if encoder_outside else None,
