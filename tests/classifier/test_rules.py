@@ -360,3 +360,37 @@ def test_a_call_back_on_the_number_printed_on_the_card_is_benign() -> None:
     assert "benign.call_back_official" not in _ids(
         "您的卡已冻结，请立即拨打我们的客服热线4008123456解冻。"
     )
+
+
+def test_a_cash_handover_to_an_asset_officer_in_cantonese_is_named() -> None:
+    text = "你涉及一宗洗黑錢案，須即時將戶口資金提取現金，交予我哋派出嘅「資產保全專員」核實。"
+    assert "offline_cash_handover.cash_collector" in _ids(text)
+
+
+def test_an_institutional_app_exam_leaks_and_bought_admission_are_flagged() -> None:
+    assert "fake_investment.institution_app" in _ids(
+        "教授要带大家做机构调研票，需要在机构版APP操作，普通券商账户买不到，下载链接私聊我。"
+    )
+    assert "fake_shopping.exam_leak" in _ids("小升初名校内部押题卷，每年都押中原题，199一套。")
+    assert "fake_shopping.exam_leak" not in _ids("老师说考前不要迷信押题，把错题本再过一遍。")
+    admission = "上我们的辅导课，保证入学面试通过，4800元。"
+    assert "fake_shopping.guaranteed_admission" in _ids(admission)
+
+
+def test_skipping_the_platform_to_pay_by_fps_and_priced_reviews_are_flagged() -> None:
+    assert "fake_shopping.skip_platform_direct" in _ids(
+        "唔好用平台交收啦，佢哋抽佣好貴，直接轉數快落訂，我即日寄出。"
+    )
+    assert "review_brushing.ranking_for_fee" in _ids(
+        "我们可以帮您做好评，100条真实家长口吻评价，2,000元，先付一半。"
+    )
+
+
+def test_warnings_about_impersonation_and_refusals_are_benign() -> None:
+    notice = "投资者提示：不法分子冒用证券公司名义拉人进群荐股，切勿转入个人账户。"
+    assert "benign.police_warning" in _ids(notice)
+    scam = "有不法分子冒用您的名义办了银行卡，涉嫌洗钱，请配合调查。"
+    assert "benign.police_warning" not in _ids(scam)
+    assert "benign.refused" in _ids("对方让他用爸爸手机扫码，还好他没扫。")
+    assert "benign.peer_warning" in _ids("有人盗用我的头像跟名字开了新账号，大家别转钱。")
+    assert "benign.reported" in _ids("我顺手就把那个号举报了。")
