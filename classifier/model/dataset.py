@@ -226,7 +226,7 @@ def synthetic_examples(
     ``config.adverts`` genuine adverts against scam lures (adverts.py),
     ``config.workplace`` workplace money talk against boss impersonations (workplace.py),
     ``config.family`` family and friends' money talk against impersonations of them
-    (family.py), and ``config.dissuasion`` a bank's or the police's calls that stop a scam
+    (family.py), ``config.dissuasion`` a bank's or the police's calls that stop a scam
     against scams in the same voices (dissuasion.py), and ``config.service_calls`` everyday
     service calls written down against scams that open the same calls (service_calls.py).
     With ``limit`` (a smoke run's rows per file) at most ``limit // 4`` of each."""

@@ -6,9 +6,11 @@ Why: people write down calls ("对方：……\\n我：……") and forward them
 scams. Among the labelled messages the encoder trains on, nearly every transcript in that
 form is a scam (300 scams and 5 everyday calls in the independent parts read by 2026-12-05),
 and the data's telecom scams are call scripts too, so the form itself became evidence: the
-shipped model gave 0.94-1.00 to 18 genuine call transcripts of `holdout42` and `holdout43`
+shipped model flagged all 19 genuine calls written that way in `holdout42` and `holdout43`
 (a courier's cash-on-delivery call, a hospital's discharge refund, a teacher, a broker's
-account check; docs/EVALUATION.md, "Everyday calls written down").
+account check; docs/EVALUATION.md, "Everyday calls written down"). Trained with 400 of each
+(fifteenth session), the model kept 4 of them flagged but caught fewer scams elsewhere, so
+the option is off in configs/train.toml.
 
 Both classes open with the same callers, amounts and reasons; what separates them is what
 police notices name: a genuine caller tells you something, or sends you to the counter, the
