@@ -3,8 +3,8 @@ teacher, an insurer, an airline, a bank or a broker calling about something real
 scammers who open the same calls and then ask for money, a code or a screen.
 
 Why: people write down calls ("对方：……\\n我：……") and forward them to ask whether they were
-scams. Among the labelled messages the encoder trains on, nearly every transcript in that
-form is a scam (300 scams and 5 everyday calls in the independent parts read by 2026-12-05),
+scams. Among the labelled messages the components learn from, nearly every transcript in
+that form is a scam (300 scams and 5 everyday calls in the independent parts read by 2026-12-05),
 and the data's telecom scams are call scripts too, so the form itself became evidence: the
 shipped model flagged all 19 genuine calls written that way in `holdout42` and `holdout43`
 (a courier's cash-on-delivery call, a hospital's discharge refund, a teacher, a broker's
