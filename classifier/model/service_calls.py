@@ -126,6 +126,17 @@ _SCAM: Final = (
     "{b}：我没发过啊\n{a}：警官会跟您核实，需要您配合把资金转到安全账户{account}，{secret}。",
 )
 
+# Each caller's own customer-service number, as a genuine call gives it; the callers' names
+# in _SLOTS are these keys.
+_BANK_HOTLINES: Final = {
+    "建设银行": "95533",
+    "工商银行": "95588",
+    "招商银行": "95555",
+    "广发银行": "95508",
+    "农业银行": "95599",
+}
+_INSURER_HOTLINES: Final = {"平安车险": "95511", "人保财险": "95518", "太平洋车险": "95500"}
+_UTILITY_HOTLINES: Final = {"港华燃气": "96777", "华润燃气": "96777", "新奥燃气": "95158"}
 _SLOTS: Final[dict[str, tuple[str, ...]]] = {
     "surname": ("王", "李", "张", "刘", "陈", "杨", "周", "吴"),
     "surname_friend": ("小赵", "老孙", "阿明", "大伟", "小郑"),
@@ -135,10 +146,10 @@ _SLOTS: Final[dict[str, tuple[str, ...]]] = {
     "station": ("城东", "江北", "高新区", "南湖", "滨江"),
     "hospital": ("市第一人民医院", "区中医院", "市第二人民医院", "妇幼保健院"),
     "patient": ("李建平", "王秀英", "张国强", "刘桂兰"),
-    "insurer": ("平安车险", "人保财险", "太平洋车险"),
+    "insurer": tuple(_INSURER_HOTLINES),
     "airline": ("南方航空", "东方航空", "国航", "海南航空"),
-    "utility": ("港华燃气", "华润燃气", "新奥燃气"),
-    "bank": ("建设银行", "工商银行", "招商银行", "广发银行", "农业银行"),
+    "utility": tuple(_UTILITY_HOTLINES),
+    "bank": tuple(_BANK_HOTLINES),
     "broker": ("华泰证券", "中信证券", "国泰君安", "招商证券"),
     "estate": ("万科", "碧桂园", "绿城", "保利"),
     "lender": ("招联金融", "马上消费", "微粒贷"),
@@ -154,15 +165,6 @@ _SLOTS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "app": ("云会议", "安全盾", "速达助手", "金融云"),
 }
-_HOTLINES: Final = {
-    "建设银行": "95533",
-    "工商银行": "95588",
-    "招商银行": "95555",
-    "广发银行": "95508",
-    "农业银行": "95599",
-}
-_INSURER_HOTLINES: Final = {"平安车险": "95511", "人保财险": "95518", "太平洋车险": "95500"}
-_UTILITY_HOTLINES: Final = {"港华燃气": "96777", "华润燃气": "96777", "新奥燃气": "95158"}
 # Who is speaking, as people write a call down: the caller first, then themselves.
 _SPEAKERS: Final = (("对方", "我"), ("对方", "我"), ("来电", "我"), ("他", "我"), ("客服", "我"))
 _HEADERS: Final = ("", "", "", "（通话录音整理）\n", "刚才接的电话，记一下：\n", "【来电录音】\n")
@@ -174,7 +176,7 @@ def _fill(template: str, rng: random.Random) -> str:
     slots |= {
         "a": caller,
         "b": me,
-        "hotline": _HOTLINES[slots["bank"]],
+        "hotline": _BANK_HOTLINES[slots["bank"]],
         "insurer_hotline": _INSURER_HOTLINES[slots["insurer"]],
         "utility_hotline": _UTILITY_HOTLINES[slots["utility"]],
         "tail": f"{rng.randint(0, 9999):04d}",
