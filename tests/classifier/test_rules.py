@@ -394,3 +394,21 @@ def test_warnings_about_impersonation_and_refusals_are_benign() -> None:
     assert "benign.refused" in _ids("对方让他用爸爸手机扫码，还好他没扫。")
     assert "benign.peer_warning" in _ids("有人盗用我的头像跟名字开了新账号，大家别转钱。")
     assert "benign.reported" in _ids("我顺手就把那个号举报了。")
+
+
+def test_off_platform_excuses_ticket_transfers_and_fees_before_a_job_abroad_are_flagged() -> None:
+    assert "fake_shopping.fee_excuse_direct" in _ids("闲鱼最近手续费高，你直接微信转我，今天发顺丰。")
+    # "微信转我" alone is how friends split a bill.
+    assert "fake_shopping.fee_excuse_direct" not in _ids("火锅一共486，每人121.5，直接微信转我就行。")
+    assert "fake_shopping.ticket_transfer" in _ids("有两张G79二等座，原价转让，可改签到您名下。")
+    assert "fake_shopping.customs_top_up" in _ids("奶粉全款付了，今天又说海关查得严要补600关税。")
+    assert "other.overseas_job_fee" in _ids("朋友介绍了一份泰国的工作，包吃住，说要先交5,000元的签证和体检费。")
+    assert "fake_prize_subsidy.subsidy_agent" in _ids("育儿补贴已开放申领，扫码进群由专员一对一代办。")
+
+
+def test_refunds_already_made_and_scams_seen_through_are_benign() -> None:
+    assert "benign.original_route_refund" in _ids("¥36.90 已退回至您的微信零钱，可在App查看进度。")
+    assert "benign.platform_settlement" in _ids("您可以直接在订单页点“申请售后”，选择退货退款。")
+    assert "benign.refused" in _ids("说走闲鱼手续费高，给了个付款链接，我看网址不对，果断没付。")
+    assert "benign.reported" in _ids("已退群，还在国家反诈中心APP里举报了。")
+    assert "benign.scam_story" in _ids("快退！我表姐就是这么被骗的。")
