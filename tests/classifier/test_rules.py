@@ -397,13 +397,17 @@ def test_warnings_about_impersonation_and_refusals_are_benign() -> None:
 
 
 def test_off_platform_excuses_ticket_transfers_and_fees_before_a_job_abroad_are_flagged() -> None:
-    assert "fake_shopping.fee_excuse_direct" in _ids("闲鱼最近手续费高，你直接微信转我，今天发顺丰。")
+    excuse = "闲鱼最近手续费高，你直接微信转我，今天发顺丰。"
+    assert "fake_shopping.fee_excuse_direct" in _ids(excuse)
     # "微信转我" alone is how friends split a bill.
-    assert "fake_shopping.fee_excuse_direct" not in _ids("火锅一共486，每人121.5，直接微信转我就行。")
+    bill = "火锅一共486，每人121.5，直接微信转我就行。"
+    assert "fake_shopping.fee_excuse_direct" not in _ids(bill)
     assert "fake_shopping.ticket_transfer" in _ids("有两张G79二等座，原价转让，可改签到您名下。")
     assert "fake_shopping.customs_top_up" in _ids("奶粉全款付了，今天又说海关查得严要补600关税。")
-    assert "other.overseas_job_fee" in _ids("朋友介绍了一份泰国的工作，包吃住，说要先交5,000元的签证和体检费。")
-    assert "fake_prize_subsidy.subsidy_agent" in _ids("育儿补贴已开放申领，扫码进群由专员一对一代办。")
+    job = "朋友介绍了一份泰国的工作，包吃住，说要先交5,000元的签证和体检费。"
+    assert "other.overseas_job_fee" in _ids(job)
+    subsidy = "育儿补贴已开放申领，扫码进群由专员一对一代办。"
+    assert "fake_prize_subsidy.subsidy_agent" in _ids(subsidy)
 
 
 def test_refunds_already_made_and_scams_seen_through_are_benign() -> None:
