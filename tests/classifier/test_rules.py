@@ -416,3 +416,21 @@ def test_refunds_already_made_and_scams_seen_through_are_benign() -> None:
     assert "benign.refused" in _ids("说走闲鱼手续费高，给了个付款链接，我看网址不对，果断没付。")
     assert "benign.reported" in _ids("已退群，还在国家反诈中心APP里举报了。")
     assert "benign.scam_story" in _ids("快退！我表姐就是这么被骗的。")
+
+
+def test_a_paid_back_loan_a_companys_list_of_pretexts_and_warnings_are_benign() -> None:
+    repaid = "上回借你的5000，先还你3000，转账截图发你了。"
+    assert "benign.repayment" in _ids(repaid)
+    # Asking to borrow and promising to pay back later is the impersonator's own script.
+    assert "benign.repayment" not in _ids("你能先借我两万吗，下个月发工资就还你。")
+    notice = "美团不会以“订单异常需退款”“开通会员误扣费”等理由联系您。"
+    assert "benign.do_not_share" in _ids(notice)
+    assert "benign.reported" in _ids("我刚在国家反诈中心APP上举报了一个号码。")
+    assert "benign.peer_warning" in _ids("卡借出去就是帮信罪，千万别贪这个钱。")
+    assert "benign.peer_warning" not in _ids("放心，这个不构成帮信罪，就是走个流水。")
+    assert "benign.refused" in _ids("那种说带你稳赚的群我一概不进。")
+
+
+def test_a_cross_border_matchmakers_fees_are_flagged() -> None:
+    story = "跨国婚介介绍越南姑娘，先交2万定金，现在又说签证卡住要交3万加急费。"
+    assert "romance_pig_butchering.foreign_bride_fees" in _ids(story)
