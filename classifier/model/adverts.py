@@ -23,23 +23,18 @@ from __future__ import annotations
 import random
 from typing import Final
 
+from classifier.model.data_labels import GAMBLING, INVESTMENT, LOAN, PORN, REBATE
 from classifier.model.notifications import SyntheticText, official_hotlines
 from knowledge import Knowledge
 
 # Type labels for the type heads: the data's label (as in ../shared/data) where it has one,
 # else the knowledge type key (learned only with the training option ``unseen_types``).
-_LOAN: Final = "虚假贷款"
-_REBATE: Final = "刷单返利"
-_INVESTMENT: Final = "虚假投资理财"
-_PORN: Final = "色情服务引流"
-_GAMBLING: Final = "网络赌博"
-
 # (type label, template). Every template carries at least one tell of a scam advert.
 _SCAM_ADS: Final = (
-    (_LOAN, "{loan_hook}，秒批{amount}万，{no_check}，{contact}"),
-    (_LOAN, "【急用钱】{no_check}，{loan_hook}，放款前只需交{fee}元{fee_name}，{contact}"),
+    (LOAN, "{loan_hook}，秒批{amount}万，{no_check}，{contact}"),
+    (LOAN, "【急用钱】{no_check}，{loan_hook}，放款前只需交{fee}元{fee_name}，{contact}"),
     (
-        _LOAN,
+        LOAN,
         "{scam_bank}内部渠道，{no_check}，额度{amount}万，先交{fee}元{fee_name}当天到账，{contact}",
     ),
     (
@@ -56,15 +51,15 @@ _SCAM_ADS: Final = (
         "征信花了？逾期影响贷款买房？专业征信修复，内部渠道{days}个工作日消除逾期记录，先付定金{fee}元，{contact}",
     ),
     (
-        _REBATE,
+        REBATE,
         "【在家兼职】用手机给视频点赞关注，一单{unit}元，日结{daily}元，{student}，{contact}领取任务",
     ),
-    (_REBATE, "招募宝妈/学生：帮商家刷好评，垫付{fee}元返{fee_back}元，当天返款，{contact}"),
+    (REBATE, "招募宝妈/学生：帮商家刷好评，垫付{fee}元返{fee_back}元，当天返款，{contact}"),
     (
-        _INVESTMENT,
+        INVESTMENT,
         "【养老投资】国家支持养老产业，“{project}”项目认购{amount}万元，每月分红{monthly}元，三年返本，名额有限，{contact}",
     ),
-    (_INVESTMENT, "导师带单，{coin}合约稳赚不赔，日收益{percent}%，内部平台，{contact}进群"),
+    (INVESTMENT, "导师带单，{coin}合约稳赚不赔，日收益{percent}%，内部平台，{contact}进群"),
     (
         "fake_prize_subsidy",
         "恭喜您在“{event}”抽中一等奖：价值{prize}元的{item}一台，只需支付邮费及个人所得税{fee}元即可领取，{contact}",
@@ -73,8 +68,8 @@ _SCAM_ADS: Final = (
         "fake_shopping",
         "{star}演唱会内场票，原价{price}，现在{price_up}转，只收微信转账，不走平台，付完发电子票截图，{contact}",
     ),
-    (_PORN, "同城寂寞{girl}，视频聊天私密不卡，下载{app_url}注册就送会员，{contact}"),
-    (_GAMBLING, "专业导师带你玩{game}，稳赚不亏，充{fee}送{fee_back}，每天提现无上限，{contact}"),
+    (PORN, "同城寂寞{girl}，视频聊天私密不卡，下载{app_url}注册就送会员，{contact}"),
+    (GAMBLING, "专业导师带你玩{game}，稳赚不亏，充{fee}送{fee_back}，每天提现无上限，{contact}"),
 )
 
 _GENUINE_ADS: Final = (

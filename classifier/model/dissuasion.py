@@ -22,12 +22,9 @@ from __future__ import annotations
 import random
 from typing import Final
 
+from classifier.model.data_labels import BANK_PHISHING, POLICE
 from classifier.model.notifications import SyntheticText
 from classifier.model.synthetic import alternating, personal_account
-
-# The data's labels of the scams, for the type heads: a fake police officer, a fake bank.
-_POLICE: Final = "冒充公检法"
-_BANK: Final = "钓鱼短信-冒充银行"
 
 _GENUINE: Final = (
     "【{bank}风险核查来电 录音整理】\n客服：您好，这里是{bank}{hotline}客服中心，"
@@ -171,4 +168,4 @@ def synthetic_dissuasion(count: int, rng: random.Random) -> list[SyntheticText]:
 
 def _label(template: str) -> str:
     """The data label of a scam in a police officer's voice or a bank's."""
-    return _POLICE if "公安局" in template else _BANK
+    return POLICE if "公安局" in template else BANK_PHISHING

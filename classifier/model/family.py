@@ -26,11 +26,9 @@ from __future__ import annotations
 import random
 from typing import Final
 
+from classifier.model.data_labels import ACQUAINTANCE
 from classifier.model.notifications import SyntheticText
 from classifier.model.synthetic import alternating, personal_account
-
-# The data label of the scams, for the type heads.
-_LABEL: Final = "冒充领导熟人"
 
 _GENUINE: Final = (
     "{parent}，我微信给你转了{small}，这个月的生活费，你点一下收款，24小时不点会退回来的。",
@@ -171,4 +169,4 @@ def _fill(template: str, rng: random.Random) -> str:
 def synthetic_family(count: int, rng: random.Random) -> list[SyntheticText]:
     """``count`` genuine family and friends' money messages and ``count`` impersonations
     of a relative or a friend, alternating."""
-    return alternating(count, rng, _GENUINE, _SCAM, _fill, _LABEL)
+    return alternating(count, rng, _GENUINE, _SCAM, _fill, ACQUAINTANCE)

@@ -21,13 +21,8 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
+from classifier.model.data_labels import BANK_PHISHING, LOAN, PLATFORM_PHISHING, REFUND
 from knowledge import Knowledge
-
-# Data labels (as in ../shared/data) the fraud templates teach the type heads.
-_BANK_PHISHING: Final = "钓鱼短信-冒充银行"
-_PLATFORM_PHISHING: Final = "钓鱼短信-冒充运营商/平台"
-_REFUND: Final = "冒充客服退款"
-_LOAN: Final = "虚假贷款"
 
 # Sender groups: which templates fit which kind of organisation in knowledge/official.yaml.
 _BANK, _COURIER, _SERVICE, _GOV = "bank", "courier", "service", "government"
@@ -148,90 +143,90 @@ _FAKE: Final = (
     (
         {_BANK},
         "【{org}】您的{device}将于今日过期，请登录{url}进行升级，逾期将影响正常使用。",
-        _BANK_PHISHING,
+        BANK_PHISHING,
     ),
     (
         {_BANK},
         "【{org}】尊敬的客户，您的积分{points}可兑换现金{amount}元，今日到期清零，请登录{url}兑换。",
-        _BANK_PHISHING,
+        BANK_PHISHING,
     ),
     (
         {_BANK},
         "【{org}】您的账户存在异常交易已被冻结，请点击{url}完成身份验证解冻，逾期将注销账户。",
-        _BANK_PHISHING,
+        BANK_PHISHING,
     ),
     (
         {_BANK},
         "【{org}】您的信用卡额度可提升至{amount}元，请回复卡号、有效期和收到的验证码即可办理。",
-        _BANK_PHISHING,
+        BANK_PHISHING,
     ),
     (
         {_BANK, _SERVICE},
         "【{org}】您的验证码为{code}。我是{org}客服专员，为给您办理退款，请把收到的验证码发给我。",
-        _REFUND,
+        REFUND,
     ),
     (
         {_BANK, _SERVICE},
         "【{org}】您尾号{tail}的账户将于今日扣除会员年费{small}元，如需取消请联系客服{mobile}，"
         "否则每年自动扣费。",
-        _REFUND,
+        REFUND,
     ),
     (
         {_BANK},
         "【{org}】您的贷款{amount}元已审批通过，因银行卡号填写错误资金被冻结，"
         "请缴纳解冻费{small}元后放款。",
-        _LOAN,
+        LOAN,
     ),
     (
         {_COURIER},
         "【{org}】您的包裹因地址不详无法派送，请在{url}重新填写地址并支付{small}元补运费。",
-        _PLATFORM_PHISHING,
+        PLATFORM_PHISHING,
     ),
     (
         {_COURIER},
         "【{org}】您的快件在运输中丢失，我司将赔付{amount}元，请添加理赔专员QQ{qq}，"
         "并按提示开通备用金账户。",
-        _REFUND,
+        REFUND,
     ),
     (
         {_SERVICE},
         "【{org}】尊敬的用户，您的积分即将清零，可兑换{amount}元现金红包，请登录{url}填写银行卡信息领取。",
-        _PLATFORM_PHISHING,
+        PLATFORM_PHISHING,
     ),
     (
         _ANY_SERVICE,
         "【{org}】您的验证码是{code}。您的订单退款异常，客服需要核实身份，请把验证码告诉客服人员。",
-        _REFUND,
+        REFUND,
     ),
     (
         {_SERVICE},
         "【{org}】您开通的百万保障服务即将扣费{small}元/月，如非本人操作请立即致电{mobile}关闭。",
-        _REFUND,
+        REFUND,
     ),
     (
         {_SERVICE},
         "【{org}】您的账号存在违规行为将被冻结，请在24小时内登录{url}进行实名认证。",
-        _PLATFORM_PHISHING,
+        PLATFORM_PHISHING,
     ),
     (
         {_GOV},
         "【{org}】您有一笔医保退费{amount}元待领取，请点击{url}认证领取，逾期自动作废。",
-        _PLATFORM_PHISHING,
+        PLATFORM_PHISHING,
     ),
     (
         {_GOV},
         "【{org}】根据最新补贴政策，您可申请补贴{amount}元，请于3日内登录{url}填写银行卡信息办理。",
-        _PLATFORM_PHISHING,
+        PLATFORM_PHISHING,
     ),
     (
         {_GOV},
         "【{org}】您的车辆违章未处理，罚款200元，逾期加收滞纳金，请访问{url}缴纳。",
-        _PLATFORM_PHISHING,
+        PLATFORM_PHISHING,
     ),
     (
         {_GOV},
         "【{org}】您的ETC认证已失效，将无法正常通行高速，请登录{url}更新信息。",
-        _PLATFORM_PHISHING,
+        PLATFORM_PHISHING,
     ),
 )
 

@@ -28,20 +28,18 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
+from classifier.model.data_labels import (
+    ACQUAINTANCE,
+    BANK_PHISHING,
+    INVESTMENT,
+    LOAN,
+    POLICE,
+    PORN,
+    REBATE,
+    REFUND,
+)
 from classifier.model.notifications import SyntheticText, official_hotlines
 from knowledge import Knowledge
-
-# Type labels of the stories, for the type heads: the data's label (as in ../shared/data)
-# where it has one, else the knowledge type key (which the heads learn only with the
-# training option ``unseen_types``; classifier/model/train.py).
-_POLICE: Final = "冒充公检法"
-_REFUND: Final = "冒充客服退款"
-_LOAN: Final = "虚假贷款"
-_ACQUAINTANCE: Final = "冒充领导熟人"
-_INVESTMENT: Final = "虚假投资理财"
-_REBATE: Final = "刷单返利"
-_BANK_PHISHING: Final = "钓鱼短信-冒充银行"
-_PORN: Final = "色情服务引流"
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ class Story:
 
 _STORIES: Final = (
     Story(
-        _POLICE,
+        POLICE,
         (
             "一个自称{city}公安局的警官",
             "一个自称检察院的人",
@@ -90,7 +88,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        _REFUND,
+        REFUND,
         (
             "一个自称淘宝客服的人",
             "自称京东金融客服的人",
@@ -117,7 +115,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        _LOAN,
+        LOAN,
         ("一个贷款APP的客服", "一个自称银行信贷经理的人", "网上一个放贷的"),
         (
             "说我的贷款{amount}元已经审批通过，但卡号填错了资金被冻结",
@@ -132,7 +130,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        _ACQUAINTANCE,
+        ACQUAINTANCE,
         ("一个用新号码加我的人，自称是我们领导", "有人冒充我表哥发微信", "一个自称我老同学的人"),
         ("说他在外面开会不方便接电话", "说他在国外出了点事急需用钱", "说他换号了有急事"),
         ("让我先转{amount}元到一个对公账户", "让我先帮他垫付{amount}元", "让我把钱打到他朋友卡上"),
@@ -143,7 +141,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        _INVESTMENT,
+        INVESTMENT,
         ("一个炒股群里的老师", "网上认识的一个朋友", "一个自称投资顾问的人"),
         (
             "说有内部消息，跟着买稳赚不赔",
@@ -158,7 +156,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        _REBATE,
+        REBATE,
         ("一个兼职群的接待员", "一个自称商家招募专员的人", "一个做任务的群"),
         ("说点赞关注一单就给几块钱佣金", "说前几单都返了钱", "说做完联单任务才能一起提现"),
         ("让我垫付{amount}元做任务", "让我下载一个APP接单", "让我再充{small}元解冻佣金"),
@@ -169,7 +167,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        _BANK_PHISHING,
+        BANK_PHISHING,
         ("一条自称{bank}的短信", "一条说是{bank}发的短信"),
         ("说我的账户异常被冻结了", "说我的信用卡积分今天清零", "说我的手机盾要过期升级"),
         ("让我点链接输入卡号、密码和验证码", "让我登录一个网址验证身份"),
@@ -180,7 +178,7 @@ _STORIES: Final = (
         ),
     ),
     Story(
-        _ACQUAINTANCE,
+        ACQUAINTANCE,
         (
             "一个视频电话，画面里是我{relative}的脸，声音也像",
             "一个声音跟我{relative}一模一样的电话",
@@ -409,7 +407,7 @@ _MORE_STORIES: Final = (
         ),
     ),
     Story(
-        _PORN,
+        PORN,
         ("一个加我微信的“上门服务”", "一个发广告的“同城妹妹”", "一个陌生微信号"),
         (
             "说可以上门服务，先看照片选人",

@@ -28,16 +28,16 @@ from __future__ import annotations
 import random
 from typing import Final
 
+from classifier.model.data_labels import (
+    ACQUAINTANCE,
+    BANK_PHISHING,
+    INVESTMENT,
+    LOAN,
+    POLICE,
+    REFUND,
+)
 from classifier.model.notifications import SyntheticText
 from classifier.model.synthetic import alternating, personal_account
-
-# The data's labels of the scams, for the type heads, by the voice the scam takes.
-_SERVICE: Final = "冒充客服退款"
-_POLICE: Final = "冒充公检法"
-_BANK: Final = "钓鱼短信-冒充银行"
-_LOAN: Final = "虚假贷款"
-_INVESTMENT: Final = "虚假投资理财"
-_ACQUAINTANCE: Final = "冒充领导熟人"
 
 _GENUINE: Final = (
     "{a}：你好，是{surname}女士吗？我是{courier}的快递员，你有个到付件，运费{small}块，你现在在家吗？\n"
@@ -197,16 +197,16 @@ def _fill(template: str, rng: random.Random) -> str:
 def _label(template: str) -> str:
     """The data label of a scam call, after the voice it takes."""
     if "证监会" in template or "公安局" in template or "医保" in template:
-        return _POLICE
+        return POLICE
     if "机构版" in template:
-        return _INVESTMENT
+        return INVESTMENT
     if "信用卡" in template:
-        return _BANK
+        return BANK_PHISHING
     if "放款" in template:
-        return _LOAN
+        return LOAN
     if "班主任" in template or "{friend}" in template or "物业" in template:
-        return _ACQUAINTANCE
-    return _SERVICE
+        return ACQUAINTANCE
+    return REFUND
 
 
 def synthetic_service_calls(count: int, rng: random.Random) -> list[SyntheticText]:

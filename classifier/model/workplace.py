@@ -22,11 +22,9 @@ from __future__ import annotations
 import random
 from typing import Final
 
+from classifier.model.data_labels import ACQUAINTANCE
 from classifier.model.notifications import SyntheticText
 from classifier.model.synthetic import alternating, personal_account
-
-# The data label of the scams, for the type heads.
-_LABEL: Final = "冒充领导熟人"
 
 _GENUINE: Final = (
     "{boss}，上周去{city}出差的费用我整理好了，{ticket}{fare}元、酒店{hotel}元，发票都贴好了，"
@@ -114,4 +112,4 @@ def _fill(template: str, rng: random.Random) -> str:
 def synthetic_workplace(count: int, rng: random.Random) -> list[SyntheticText]:
     """``count`` genuine workplace money messages and ``count`` boss impersonations,
     alternating."""
-    return alternating(count, rng, _GENUINE, _SCAM, _fill, _LABEL)
+    return alternating(count, rng, _GENUINE, _SCAM, _fill, ACQUAINTANCE)
