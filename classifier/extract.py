@@ -107,7 +107,9 @@ _MEETING: Final = re.compile(
 # "会议定于2024-05-06 14:30": a date folded into ten digits is no meeting id.
 _DATE_WRITTEN: Final = re.compile(r"(?:19|20)[0-9]{2}[-./年]")
 _SCREEN_SHARE: Final = re.compile(
-    r"(?:屏幕共享|共享屏幕|共享码|投屏码|远程协助码?)[^0-9\n]{0,8}?(?P<id>[0-9]{4,12})(?![0-9])"
+    # Within the keyword's clause: in "开屏幕共享，我直接挂了，打95338一问" the number is a
+    # hotline, not a code.
+    r"(?:屏幕共享|共享屏幕|共享码|投屏码|远程协助码?)[^0-9\n,。!?;]{0,8}?(?P<id>[0-9]{4,12})(?![0-9])"
 )
 
 

@@ -527,6 +527,11 @@ def test_meeting_ids(text: str, value: str, app: str) -> None:
     assert (meeting.value, meeting.attrs["app"]) == (value, app)
 
 
+def test_a_number_after_the_clause_of_screen_sharing_is_no_code() -> None:
+    # "让我开屏幕共享，我直接挂了，打95338一问": the hotline called back is not a sharing code.
+    assert not of_kind("让我开屏幕共享，我直接挂了，打95338一问。", K.MEETING_ID)
+
+
 def test_dates_are_not_meeting_ids() -> None:
     assert of_kind("腾讯会议定于2024-05-06 14:30召开", K.MEETING_ID) == []
 

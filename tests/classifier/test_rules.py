@@ -434,3 +434,30 @@ def test_a_paid_back_loan_a_companys_list_of_pretexts_and_warnings_are_benign() 
 def test_a_cross_border_matchmakers_fees_are_flagged() -> None:
     story = "跨国婚介介绍越南姑娘，先交2万定金，现在又说签证卡住要交3万加急费。"
     assert "romance_pig_butchering.foreign_bride_fees" in _ids(story)
+
+
+def test_prize_fees_deposits_for_a_post_and_paid_face_scans_are_flagged() -> None:
+    prize = "恭喜您获得业主周年庆二等奖：空调一台！缴纳运费及税费99元即可送货上门。"
+    assert "fake_prize_subsidy.prize_fee" in _ids(prize)
+    # A prize that costs nothing, and a warning that quotes the scam, are no prize fee.
+    assert "fake_prize_subsidy.prize_fee" not in _ids("中奖同事不需要支付任何邮费或税费。")
+    assert "fake_prize_subsidy.prize_fee" not in _ids("有人私信你说“中奖需先交税费”，一律是骗子。")
+    assert "other.job_deposit" in _ids("您已通过面试，请缴纳体检费及岗位保证金500元。")
+    assert "two_cards_mule.paid_face_scan" in _ids("去了就是坐着刷脸，晚上回来现金500一天。")
+    assert "two_cards_mule.paid_per_card" in _ids("电话卡能借我用一个月不？一张卡给你300。")
+
+
+def test_official_anti_fraud_notices_and_warnings_among_friends_are_benign() -> None:
+    assert "benign.peer_warning" in _ids("出租、出借、出售银行卡和电话卡涉嫌违法。")
+    assert "benign.police_warning" in _ids("【杭州市公安局反诈中心】提醒：闲鱼卖家无需缴纳保证金。")
+    assert "benign.police_warning" in _ids("如对方要求下载APP或共享屏幕，请立即挂断。")
+    assert "benign.do_not_share" in _ids("全程无需向任何人转账或提供验证码。")
+    assert "benign.refused" in _ids("我说我打95118问问，他就挂了。")
+    # A victim whose caller hung up after taking the money did not refuse anything.
+    assert "benign.refused" not in _ids("我说没钱了，他就挂了，微信也把我删了。")
+    assert "benign.reported" not in _ids("我是不是该直接报警？")
+
+
+def test_a_landlord_who_keeps_the_account_is_no_changed_account() -> None:
+    assert "other.landlord" in _ids("房东：我换了张新卡，房租打到这张卡上。")
+    assert "other.landlord" not in _ids("房租一样汇到原本的合库帐户就可以，我没有换帐户喔。")
