@@ -256,6 +256,24 @@ def test_a_denied_request_is_a_promise_not_a_red_flag() -> None:
     assert claims not in _ids("平台已自动赔付您5元红包，无需联系客服。")
 
 
+def test_a_denial_just_before_a_flag_that_starts_with_its_verb() -> None:
+    code = "common.asks_verification_code"
+    assert code not in _ids("整个过程不需要您提供验证码或密码，也请不要告诉任何人。")
+    assert code in _ids("为了核实身份，请提供验证码。")
+
+
+def test_a_password_the_collector_gives_is_no_family_check() -> None:
+    # "对暗号" is how the cash couriers of the hand-over scam identify themselves
+    assert "benign.verify_first" not in _ids("工作人员到了会跟您对暗号“清查”，您把钱交给他。")
+    assert "benign.verify_first" in _ids("接到孩子借钱的视频，先问一个只有自家人知道的问题。")
+
+
+def test_a_ritual_sold_to_avert_a_foretold_disaster() -> None:
+    pitch = "大师说我爸今年犯太岁，要做一场化煞法事，功德金6600元。"
+    assert "other.pay_to_avert_doom" in _ids(pitch) and _score(pitch) >= 0.5
+    assert "other.pay_to_avert_doom" not in _ids("奶奶说本命年要穿红袜子，犯太岁也不怕。")
+
+
 def test_a_denial_reaches_neither_past_its_clause_nor_a_later_occurrence() -> None:
     assert "common.safe_account" in _ids("办理不会收取任何费用，请先把钱转到安全账户核查。")
     later = ENGINE.match(normalize("公安不会让你转到安全账户。现在把钱转到安全账户").text)
