@@ -37,7 +37,7 @@ _PLAIN_CLAUSE_START = rf"(?:^|{_CLAUSE_BREAK})(?!{_IN_CLAUSE}*(?:{_WARNING_WORDS
 # 共享" keeps its flag, and so does "不会收取任何费用，请先转账到安全账户": the comma ends the
 # denial). NegEx-style scoping written by hand: no library scopes Chinese negation.
 _DENIAL = re.compile(
-    r"(?:不会|唔会|从不|从来不|绝不|决不)(?:主动|再)?(?:要求|以|通过|向|私下|打电话|电话|发短信|私聊)"
+    r"(?:不会|唔会|从不|从来不|绝不|决不)(?:主动|再)?(?:要求|以|通过|透过|向|私下|打电话|电话|发短信|私聊)"
     r"|(?:不会|唔会|从不|从来不|绝不|决不)(?:主动)?(?:让|叫)"
     r"(?:任何人|家长|学生|同学|客户|大家|老人|你们|您|你)?"
     r"(?:把|往|将|转|交|缴|付|汇|下载|安装|装|共享|开|扫|加|提供|报|点|填|输|操作)"

@@ -262,6 +262,12 @@ def test_a_denial_just_before_a_flag_that_starts_with_its_verb() -> None:
     assert code in _ids("为了核实身份，请提供验证码。")
 
 
+def test_a_denial_written_with_the_taiwanese_through() -> None:
+    unhook = "fake_customer_service.installment_setting"
+    assert unhook not in _ids("蝦皮不會透過LINE或電話要求您操作ATM解除分期。")
+    assert unhook in _ids("請您到ATM操作解除分期，否則每月扣款。")
+
+
 def test_a_password_the_collector_gives_is_no_family_check() -> None:
     # "对暗号" is how the cash couriers of the hand-over scam identify themselves
     assert "benign.verify_first" not in _ids("工作人员到了会跟您对暗号“清查”，您把钱交给他。")
