@@ -47,6 +47,9 @@ class EncoderConfig(_Strict):
     evals_per_epoch: int = 2
     patience: int = 3
     int8_aware: bool = False  # train through simulated int8 rounding (inference is int8)
+    # FBS genuine train texts added again per outside scam in advert or SMS form
+    # (dataset.genuine_advert_pairs); 0 = none, as before 2026-12-06's nineteenth session.
+    advert_pairs: float = Field(default=0.0, ge=0.0)
 
     @model_validator(mode="after")
     def _split_below_top(self) -> EncoderConfig:

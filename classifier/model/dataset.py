@@ -122,15 +122,9 @@ def outside_examples(
     (none unless it is one of ``config.outside_components``), in the model's form (at most
     ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times. A fraud row keeps
     its type (a knowledge type key) where the data has that type; the heads learn no other."""
-    path = config.resolved_outside_rows()
-    if path is None or component not in config.outside_components:
-        return []
-    wanted = set(config.outside_splits)
-    rows = [row for row in read_rows(path) if row.get("split") in wanted]
+    rows = _outside_rows(config, component, limit)
     if not rows:
-        raise DataError(f"no rows of the splits {sorted(wanted)} in {path}")
-    if limit is not None:
-        rows = rows[: limit // 4]
+        return []
     data_types = load_knowledge().dataset_types
     examples: list[Example] = []
     for index, row in enumerate(rows):
@@ -146,6 +140,47 @@ def outside_examples(
             )
         )
     return examples * config.outside_repeat
+
+
+def _outside_rows(
+    config: TrainConfig, component: Component, limit: int | None
+) -> list[dict[str, Any]]:
+    path = config.resolved_outside_rows()
+    if path is None or component not in config.outside_components:
+        return []
+    wanted = set(config.outside_splits)
+    rows = [row for row in read_rows(path) if row.get("split") in wanted]
+    if not rows:
+        raise DataError(f"no rows of the splits {sorted(wanted)} in {path}")
+    return rows if limit is None else rows[: limit // 4]
+
+
+# The kinds of outside scam that look like the FBS source's genuine texts (adverts and
+# notices sent by SMS), and so are paired with them (``genuine_advert_pairs``).
+ADVERT_KINDS = frozenset({"ad", "sms"})
+
+
+def genuine_advert_pairs(
+    config: TrainConfig, rows: Sequence[dict[str, Any]], rng: random.Random, limit: int | None
+) -> list[Example]:
+    """FBS's genuine train texts (nearly all adverts) once more, ``config.encoder.
+    advert_pairs`` of them for each outside scam the encoder trains on that arrives as an
+    advert or an SMS, drawn without repeats from ``rows`` (the capped train rows).
+
+    The outside parts bring hundreds of scam adverts and only a few dozen genuine ones, and
+    three encoders trained on them flagged FBS's genuine adverts on the test split
+    (docs/EVALUATION.md); each such scam comes with a genuine advert to weigh against it."""
+    ratio = config.encoder.advert_pairs
+    if not ratio:
+        return []
+    scams = sum(
+        1
+        for row in _outside_rows(config, "encoder", limit)
+        if row["label"] == "fraud" and row.get("kind") in ADVERT_KINDS
+    )
+    genuine = [row for row in rows if row["file"] == DATA_FILES[0] and row["label"] == "normal"]
+    picked = rng.sample(genuine, min(round(ratio * scams), len(genuine)))
+    return [to_example(row, rng) for row in picked]
 
 
 def chat_turns(rows: Iterable[dict[str, Any]]) -> list[list[str]]:

@@ -29,6 +29,7 @@ from classifier.model.dataset import (
     cap_groups,
     chat_mixed,
     chat_turns,
+    genuine_advert_pairs,
     load_split,
     outside_examples,
     synthetic_examples,
@@ -83,8 +84,9 @@ def _limit(
 def training_examples(
     config: TrainConfig, rng: random.Random, limit: int | None
 ) -> tuple[list[Example], list[Example], list[str]]:
-    """Train (capped groups + chat-mixed + synthetic + outside + titled texts) and valid
-    examples, and every text for the vocabulary."""
+    """Train (capped groups + chat-mixed + synthetic + outside + titled texts + genuine
+    adverts paired with the outside scam adverts) and valid examples, and every text for
+    the vocabulary."""
     data_dir = config.resolved_data_dir()
     train_rows = _limit(load_split(data_dir, "train"), limit, rng)
     valid_rows = _limit(load_split(data_dir, "valid"), limit, rng)
@@ -99,6 +101,9 @@ def training_examples(
     with_title = config.encoder.titled if limit is None else min(config.encoder.titled, limit // 4)
     if with_title:
         train += titled(capped, with_title, rng)
+    # Its own random stream, so that every other text is drawn as without the pairs.
+    pairs_rng = random.Random(f"{config.seed}-advert-pairs")
+    train += genuine_advert_pairs(config, capped, pairs_rng, limit)
     valid = [to_example(row, rng) for row in valid_rows]
     vocabulary_texts = [example.text for example in train + valid]
     if limit is None:

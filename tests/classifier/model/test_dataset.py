@@ -82,3 +82,42 @@ def test_outside_rows_of_the_chosen_splits_join_with_the_types_the_data_has(
     assert outside_examples(only_encoder, "ngram") == []
     with pytest.raises(DataError, match=r"no rows of the splits \['z'\]"):
         outside_examples(TrainConfig(outside_rows=path, outside_splits=["z"]), "ngram")
+
+
+def test_each_outside_scam_advert_or_sms_is_paired_with_a_genuine_fbs_text(
+    tmp_path: Path,
+) -> None:
+    from classifier.model.config import EncoderConfig
+    from classifier.model.dataset import genuine_advert_pairs
+
+    outside = [
+        {"id": "o1", "text": "日赚300，点赞即返", "label": "fraud", "kind": "ad", "split": "a"},
+        {"id": "o2", "text": "您的积分即将清零", "label": "fraud", "kind": "sms", "split": "a"},
+        {"id": "o3", "text": "妈，我手机坏了", "label": "fraud", "kind": "chat", "split": "a"},
+        {"id": "o4", "text": "会员日全场八折", "label": "normal", "kind": "ad", "split": "a"},
+    ]
+    path = tmp_path / "outside.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in outside), "utf-8")
+    fbs = "fbs_sms.jsonl"
+    rows = [
+        {"id": f"g{i}", "text": f"新品上市第{i}款", "label": "normal", "file": fbs}
+        for i in range(10)
+    ]
+    rows += [{"id": "s1", "text": "您中奖了", "label": "fraud", "type": "中奖", "file": fbs}]
+    rows += [{"id": "t1", "text": "吃了吗", "label": "normal", "file": "lccc_chat_normal.jsonl"}]
+
+    def config(ratio: float) -> TrainConfig:
+        return TrainConfig(
+            outside_rows=path,
+            outside_splits=["a"],
+            encoder=EncoderConfig(layers=6, split_layer=2, advert_pairs=ratio),
+        )
+
+    pairs = genuine_advert_pairs(config(1.0), rows, random.Random(3), None)
+    assert len(pairs) == 2  # two outside scams arrive as an advert or an SMS
+    assert all(not e.fraud and e.file == fbs and e.text.startswith("新品上市") for e in pairs)
+    assert len({e.group for e in pairs}) == 2  # drawn without repeats
+    assert len(genuine_advert_pairs(config(2.5), rows, random.Random(3), None)) == 5
+    assert len(genuine_advert_pairs(config(100.0), rows, random.Random(3), None)) == 10
+    assert genuine_advert_pairs(config(0.0), rows, random.Random(3), None) == []
+    assert genuine_advert_pairs(TrainConfig(), rows, random.Random(3), None) == []
