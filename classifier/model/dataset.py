@@ -168,7 +168,7 @@ def genuine_advert_pairs(
     advert or an SMS, drawn without repeats from ``rows`` (the capped train rows).
 
     The outside parts bring hundreds of scam adverts and only a few dozen genuine ones, and
-    three encoders trained on them flagged FBS's genuine adverts on the test split
+    the encoders trained on them flagged more of FBS's genuine adverts on the test split
     (docs/EVALUATION.md); each such scam comes with a genuine advert to weigh against it."""
     ratio = config.encoder.advert_pairs
     if not ratio:
