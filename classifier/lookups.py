@@ -240,12 +240,21 @@ def _as_extracted(phone: str) -> str:
 # where entity spans point, so Traditional wording is listed too).
 _CALLER_BEFORE = re.compile(r"(接到|接听|接聽|收到)(的|了)?[^。！？!?\n]{0,6}$")
 _CALLER_AFTER = re.compile(r"\s*(号码|號碼)?(的)?(来电|來電|疑似诈骗|疑似詐騙|涉嫌诈骗|涉嫌詐騙)")
+# A number the notice is about, not one to call: a carrier's "已为亲情号码139…开通代付",
+# "为号码186…申请了副卡".
+_SUBJECT_BEFORE = re.compile(
+    r"(亲情号码?|親情號碼?|副卡号码?|副卡號碼?|为号码|為號碼|为手机号码?|為手機號碼?)[:：]?\s*$"
+)
 
 
-def _reported_caller(original: str, entity: Entity) -> bool:
+def _not_a_callback(original: str, entity: Entity) -> bool:
     start, end = entity.span
     before, after = original[max(0, start - 12) : start], original[end : end + 12]
-    return bool(_CALLER_BEFORE.search(before) or _CALLER_AFTER.match(after))
+    return bool(
+        _CALLER_BEFORE.search(before)
+        or _CALLER_AFTER.match(after)
+        or _SUBJECT_BEFORE.search(before)
+    )
 
 
 def callback_evidence(
@@ -254,7 +263,8 @@ def callback_evidence(
     """A message signed as a bank, payment service, carrier or authority that gives a
     number which is not one of that organisation's official numbers: the classic fake
     charge notice ("…境外消费9,800元，如非本人操作请致电400-…"). A number the message
-    reports as the caller of a scam call is not a callback number."""
+    reports as the caller of a scam call, or the subscriber number a notice is about, is
+    not a callback number."""
     org = sender_organisation(norm.text, organisations)
     if org is None or org.kind not in _CALLBACK_TYPES or not org.phones:
         return []
@@ -268,7 +278,7 @@ def callback_evidence(
         weight = _CALLBACK_WEIGHTS.get(entity.attrs.get("category", ""))
         if entity.kind is not EntityKind.PHONE or not weight or entity.value in official:
             continue
-        if _reported_caller(norm.original, entity):  # entity spans point into the original
+        if _not_a_callback(norm.original, entity):  # entity spans point into the original
             continue
         item = _entity_evidence(entity, weight, explanation, "phone:not_official")
         evidence.append(replace(item, fraud_type=_CALLBACK_TYPES[org.kind]))

@@ -237,6 +237,18 @@ def test_a_number_reported_as_the_caller_is_not_a_callback_number(text: str) -> 
     assert _not_official(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【中国移动】尊敬的客户，您已成功为亲情号码13907316652开通话费代付业务，本月代付话费58.00元。",
+        "【中国联通】您已为号码18651023847成功申请副卡，请持户口本到自有营业厅激活。",
+    ],
+)
+def test_the_number_a_notice_is_about_is_not_a_callback_number(text: str) -> None:
+    # A carrier names the subscriber number it acted on; it asks nobody to call it.
+    assert _not_official(text) == []
+
+
 def test_a_number_the_alert_asks_you_to_call_is_still_checked() -> None:
     text = "【国家反诈中心】您的账户存在涉诈风险，请立即致电+85268732014核实。"
     assert _not_official(text) == ["+852 ****2014"]  # quoted masked
