@@ -60,6 +60,7 @@ class Signals(NamedTuple):
     rules: float
     indicators: float
     rule_types: dict[str, float]
+    damping: float = 1.0  # the factor the rules' benign flags scaled ``rules`` by
 
 
 class Analyzer:
@@ -117,7 +118,12 @@ class Analyzer:
         prepared = self._prepare(submission)
         indicators = self._indicator_evidence(prepared)
         rules = score_hits(prepared.hits)
-        return Signals(rules.score, noisy_or([item.weight for item in indicators]), rules.by_type)
+        return Signals(
+            rules.score,
+            noisy_or([item.weight for item in indicators]),
+            rules.by_type,
+            rules.damping,
+        )
 
     def _indicator_evidence(self, prepared: _Prepared) -> list[Evidence]:
         """What the extracted indicators say by themselves (no injected lookups)."""
@@ -183,7 +189,7 @@ class Analyzer:
         score = rules
         fraud_type = _strongest_type(rule_score.fraud_type, rule_score.score, indicator_evidence)
         if scores is not None:
-            score = self._fused(rule_score.score, indicators, scores)
+            score = self._fused(rule_score, indicators, scores)
             components |= {"model": scores.model, "ngram": scores.ngram, "fused": score}
             evidence.extend(_model_evidence(scores))
             by_indicator = fraud_type != rule_score.fraud_type
@@ -208,13 +214,15 @@ class Analyzer:
             payment=payment_request(norm, prepared.entities, self.knowledge),
         )
 
-    def _fused(self, rules: float, indicators: float, scores: ModelScores) -> float:
+    def _fused(self, rules: RuleScore, indicators: float, scores: ModelScores) -> float:
         fusion: Fusion | None = self.model.fusion if self.model else None
+        floor = noisy_or([rules.score, indicators])
         if fusion is None or scores.ngram is None:
             # A model directory without fitted fusion (a smoke run): trust the stronger.
-            return max(noisy_or([rules, indicators]), scores.model)
-        floor = noisy_or([rules, indicators])
-        return fusion.score(features(rules, indicators, scores.model, scores.ngram), floor)
+            return max(floor, scores.model)
+        damping = rules.damping if fusion.benign_input else None
+        values = features(rules.score, indicators, scores.model, scores.ngram, damping)
+        return fusion.score(values, floor)
 
     def _fused_type(
         self,

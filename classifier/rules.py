@@ -267,6 +267,8 @@ class RuleScore:
     score: float
     fraud_type: str | None
     by_type: dict[str, float]
+    # The factor the benign flags scaled the score by (1.0: none fired).
+    damping: float = 1.0
 
 
 def score_hits(hits: Iterable[RuleHit]) -> RuleScore:
@@ -290,4 +292,4 @@ def score_hits(hits: Iterable[RuleHit]) -> RuleScore:
     by_type = {key: noisy_or([*weights, *generic]) for key, weights in typed.items()}
     best_type = max(by_type, key=lambda key: (by_type[key], key), default=None)
     raw = by_type[best_type] if best_type is not None else noisy_or(generic)
-    return RuleScore(score=raw * damping, fraud_type=best_type, by_type=by_type)
+    return RuleScore(score=raw * damping, fraud_type=best_type, by_type=by_type, damping=damping)

@@ -93,6 +93,9 @@ class FusionConfig(_Strict):
     # row (0 = the regression is fitted on valid alone, as before 2026-12-05's eighth
     # session). The thresholds are always chosen on valid alone.
     held_out_weight: float = Field(default=0.0, ge=0.0)
+    # The rules' benign damping (a warning, a refusal, an official notice's wording) as a
+    # fifth input of the regression (classifier/model/fusion.py, ``features``).
+    benign_input: bool = False
     # The learned type fusion (classifier/model/type_fusion.py): a multinomial regression
     # with this inverse regularisation, fitted on valid's typed fraud rows (weight 1) and the
     # held-out typed scams of every knowledge type (this weight each); 0 = not fitted, the

@@ -25,9 +25,22 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def features(rules: float, indicators: float, model: float, ngram: float) -> list[float]:
-    """The fusion's inputs for one message."""
-    return [rules, indicators, _logit(model), _logit(ngram)]
+# The smallest benign damping the fifth input distinguishes (five strong benign flags).
+_MIN_DAMPING = 1e-3
+_BENIGN_INPUTS = 5  # rules, indicators, encoder, n-gram, benign damping
+
+
+def features(
+    rules: float, indicators: float, model: float, ngram: float, damping: float | None = None
+) -> list[float]:
+    """The fusion's inputs for one message. With ``damping`` (the factor the rules' benign
+    flags scaled the rules' score by: a warning, a refusal, an official notice's wording),
+    its log as a fifth input, so that counter-evidence can outweigh sure learned components,
+    which read a warning about a scam as the scam."""
+    values = [rules, indicators, _logit(model), _logit(ngram)]
+    if damping is not None:
+        values.append(math.log(max(_MIN_DAMPING, damping)))
+    return values
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,11 @@ class Fusion:
     # The weight of the encoder's type probabilities against the n-gram model's
     # (``combine_types``), chosen on validation; 0 means the n-gram model names the type.
     type_encoder_weight: float = 0.0
+
+    @property
+    def benign_input(self) -> bool:
+        """Whether the rules' benign damping is an input (``features`` with ``damping``)."""
+        return len(self.coef) == _BENIGN_INPUTS
 
     def probability(self, values: Sequence[float]) -> float:
         """The fused P(fraud) before calibration to score levels."""

@@ -148,6 +148,7 @@ def fit_fusion_stage(
         rows,
         _type_keys(),
         lambda done: report("fusion: scoring valid", done, len(rows)),
+        config.fusion.benign_input,
     )
     held_out = _held_out(config, bundle, analyzer, limit, report)
     labels = valid.labels
@@ -292,9 +293,11 @@ def _score(
     rows: list[dict[str, Any]],
     type_key: Callable[[str], str | None],
     progress: Callable[[int], None],
+    benign_input: bool,
 ) -> _Scored:
     """Score ``rows`` with the rules, the indicators and both components; ``type_key``
-    maps a row's type label to a fraud-type key (None: untyped)."""
+    maps a row's type label to a fraud-type key (None: untyped); ``benign_input``: the
+    rules' benign damping joins the fusion's inputs."""
     from classifier.model.textmodel import MESSAGES_PER_CALL
     from classifier.verdict import Submission
 
@@ -308,7 +311,10 @@ def _score(
             ngram_p, ngram_types = ngram
             signals = analyzer.signals(Submission(text=str(row["text"])))
             fraud = row["label"] == "fraud"
-            scored.inputs.append(features(signals.rules, signals.indicators, output.fraud, ngram_p))
+            damping = signals.damping if benign_input else None
+            scored.inputs.append(
+                features(signals.rules, signals.indicators, output.fraud, ngram_p, damping)
+            )
             scored.floors.append(noisy_or([signals.rules, signals.indicators]))
             scored.labels.append(fraud)
             expected = type_key(str(row["type"])) if fraud and row.get("type") else None
@@ -347,6 +353,7 @@ def _held_out(
         rows,
         type_key,
         lambda done: report("fusion: scoring held out", done, len(rows)),
+        config.fusion.benign_input,
     )
 
 

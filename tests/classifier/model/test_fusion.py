@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from classifier.model.fusion import (
@@ -55,6 +57,30 @@ def test_fitted_fusion_prefers_the_informative_feature() -> None:
     fusion = fit_fusion(rows, labels, files, seed=1)
     assert fusion.coef[2] > 0.5
     assert fusion.probability(rows[0]) > 0.9 > 0.1 > fusion.probability(rows[1])
+
+
+def test_the_benign_damping_is_a_fifth_input_only_when_asked() -> None:
+    plain = features(rules=0.2, indicators=0.0, model=0.9, ngram=0.5)
+    warned = features(rules=0.2, indicators=0.0, model=0.9, ngram=0.5, damping=0.4)
+    assert len(plain) == 4 and warned[:4] == plain
+    assert warned[4] == pytest.approx(math.log(0.4)) and features(0, 0, 0.5, 0.5, 0.0)[4] < 0
+    assert not Fusion(coef=(1.0,) * 4, intercept=0.0, thresholds=(0.2, 0.4, 0.8)).benign_input
+    assert Fusion(coef=(1.0,) * 5, intercept=0.0, thresholds=(0.2, 0.4, 0.8)).benign_input
+
+
+def test_counter_evidence_outweighs_a_sure_encoder_once_learned() -> None:
+    # Warnings about a scam read as the scam to the encoder; only the rules' benign flags
+    # (damping < 1) tell them apart.
+    rows, labels, files = [], [], []
+    for index in range(300):
+        fraud = index % 3 != 0
+        damping = 1.0 if fraud else 0.4
+        rows.append(features(rules=0.2, indicators=0.0, model=0.97, ngram=0.6, damping=damping))
+        labels.append(fraud)
+        files.append("x")
+    fusion = fit_fusion(rows, labels, files, seed=1)
+    assert fusion.benign_input and fusion.coef[4] > 0.5
+    assert fusion.probability(rows[0]) < 0.5 < fusion.probability(rows[1])
 
 
 def test_extra_rows_teach_the_regression_but_not_the_thresholds() -> None:
