@@ -25,7 +25,7 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-# The smallest benign damping the fifth input distinguishes (five strong benign flags).
+# A floor under the benign damping, so that its log stays finite (ten flags of -0.5 reach it).
 _MIN_DAMPING = 1e-3
 _BENIGN_INPUTS = 5  # rules, indicators, encoder, n-gram, benign damping
 
