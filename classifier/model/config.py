@@ -155,6 +155,10 @@ class TrainConfig(_Strict):
     # How many times each of those rows appears among the training texts (1 = once, as
     # before 2026-12-05's thirteenth session): 5,305 of them against about 32,000 others.
     outside_repeat: int = Field(default=1, ge=1)
+    # Outside scams of these kinds (the rows' ``kind``: "ad", "sms", ...) are left out of the
+    # training texts; their everyday rows stay. Empty = every row, as before 2026-12-06's
+    # twentieth session.
+    outside_scam_kinds_left_out: list[str] = Field(default_factory=list)
     encoder: EncoderConfig = EncoderConfig()
     ngram: NgramConfig = NgramConfig()
     fusion: FusionConfig = FusionConfig()

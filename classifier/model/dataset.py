@@ -152,6 +152,8 @@ def _outside_rows(
     rows = [row for row in read_rows(path) if row.get("split") in wanted]
     if not rows:
         raise DataError(f"no rows of the splits {sorted(wanted)} in {path}")
+    left_out = set(config.outside_scam_kinds_left_out)
+    rows = [row for row in rows if not (row["label"] == "fraud" and row.get("kind") in left_out)]
     return rows if limit is None else rows[: limit // 4]
 
 

@@ -121,3 +121,27 @@ def test_each_outside_scam_advert_or_sms_is_paired_with_a_genuine_fbs_text(
     assert len(genuine_advert_pairs(config(100.0), rows, random.Random(3), None)) == 10
     assert genuine_advert_pairs(config(0.0), rows, random.Random(3), None) == []
     assert genuine_advert_pairs(TrainConfig(), rows, random.Random(3), None) == []
+
+
+def test_outside_scams_of_the_kinds_left_out_are_not_trained_on(tmp_path: Path) -> None:
+    from classifier.model.dataset import outside_examples
+
+    outside = [
+        {"id": "o1", "text": "日赚300，点赞即返", "label": "fraud", "kind": "ad", "split": "a"},
+        {"id": "o2", "text": "您的积分即将清零", "label": "fraud", "kind": "sms", "split": "a"},
+        {"id": "o3", "text": "妈，我手机坏了", "label": "fraud", "kind": "chat", "split": "a"},
+        {"id": "o4", "text": "会员日全场八折", "label": "normal", "kind": "ad", "split": "a"},
+    ]
+    path = tmp_path / "outside.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in outside), "utf-8")
+    config = TrainConfig(
+        outside_rows=path, outside_splits=["a"], outside_scam_kinds_left_out=["ad", "sms"]
+    )
+    kept = outside_examples(config, "encoder")
+    # The scam chat and the genuine advert stay; the scam advert and the scam SMS do not.
+    assert [(e.text, e.fraud) for e in kept] == [
+        (model_text("妈，我手机坏了"), True),
+        (model_text("会员日全场八折"), False),
+    ]
+    everything = outside_examples(TrainConfig(outside_rows=path, outside_splits=["a"]), "encoder")
+    assert len(everything) == 4
