@@ -84,12 +84,8 @@ def test_outside_rows_of_the_chosen_splits_join_with_the_types_the_data_has(
         outside_examples(TrainConfig(outside_rows=path, outside_splits=["z"]), "ngram")
 
 
-def test_each_outside_scam_advert_or_sms_is_paired_with_a_genuine_fbs_text(
-    tmp_path: Path,
-) -> None:
-    from classifier.model.config import EncoderConfig
-    from classifier.model.dataset import genuine_advert_pairs
-
+def _outside_by_kind(tmp_path: Path) -> Path:
+    """Outside rows of every kind: a scam advert, a scam SMS, a scam chat, a genuine advert."""
     outside = [
         {"id": "o1", "text": "日赚300，点赞即返", "label": "fraud", "kind": "ad", "split": "a"},
         {"id": "o2", "text": "您的积分即将清零", "label": "fraud", "kind": "sms", "split": "a"},
@@ -98,6 +94,16 @@ def test_each_outside_scam_advert_or_sms_is_paired_with_a_genuine_fbs_text(
     ]
     path = tmp_path / "outside.jsonl"
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in outside), "utf-8")
+    return path
+
+
+def test_each_outside_scam_advert_or_sms_is_paired_with_a_genuine_fbs_text(
+    tmp_path: Path,
+) -> None:
+    from classifier.model.config import EncoderConfig
+    from classifier.model.dataset import genuine_advert_pairs
+
+    path = _outside_by_kind(tmp_path)
     fbs = "fbs_sms.jsonl"
     rows = [
         {"id": f"g{i}", "text": f"新品上市第{i}款", "label": "normal", "file": fbs}
@@ -126,14 +132,7 @@ def test_each_outside_scam_advert_or_sms_is_paired_with_a_genuine_fbs_text(
 def test_outside_scams_of_the_kinds_left_out_are_not_trained_on(tmp_path: Path) -> None:
     from classifier.model.dataset import outside_examples
 
-    outside = [
-        {"id": "o1", "text": "日赚300，点赞即返", "label": "fraud", "kind": "ad", "split": "a"},
-        {"id": "o2", "text": "您的积分即将清零", "label": "fraud", "kind": "sms", "split": "a"},
-        {"id": "o3", "text": "妈，我手机坏了", "label": "fraud", "kind": "chat", "split": "a"},
-        {"id": "o4", "text": "会员日全场八折", "label": "normal", "kind": "ad", "split": "a"},
-    ]
-    path = tmp_path / "outside.jsonl"
-    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in outside), "utf-8")
+    path = _outside_by_kind(tmp_path)
     config = TrainConfig(
         outside_rows=path, outside_splits=["a"], outside_scam_kinds_left_out=["ad", "sms"]
     )
