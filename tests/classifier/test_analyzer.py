@@ -242,6 +242,7 @@ def test_a_number_reported_as_the_caller_is_not_a_callback_number(text: str) -> 
     [
         "【中国移动】尊敬的客户，您已成功为亲情号码13907316652开通话费代付业务，本月代付话费58.00元。",
         "【中国联通】您已为号码18651023847成功申请副卡，请持户口本到自有营业厅激活。",
+        "【中国移动】根据相关要求，您名下号码13812674509需进行实名信息复核，请携带身份证到营业厅办理。",
     ],
 )
 def test_the_number_a_notice_is_about_is_not_a_callback_number(text: str) -> None:
