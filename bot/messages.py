@@ -83,6 +83,12 @@ IMAGE_FAILED_DEFAULT = "这张图片我没能识别。请把可疑的文字复�
 IMAGES_UNAVAILABLE = "（图片暂时无法识别，只检查了文字部分）"
 IMAGES_PARTLY = "（有 {count} 张图片没能识别，只检查了其余内容）"
 PAYMENT_WARNING = "💳 {warning}"
+# The reason shown when only the text model found the message suspicious: no red flag of
+# the knowledge base matched, so there is nothing to quote from the message itself.
+MODEL_ONLY_FLAG = (
+    "整段话的说法很像常见的诈骗话术（文本模型的判断），但没找到具体的可疑要求。"
+    "对方让你转账、给验证码或下载APP时，先挂断，自己打官方电话核实。"
+)
 ALREADY_PAID = "🆘 钱已经转出去了？马上打 110 或 96110 申请紧急止付，再点下面“我已经转账了”看步骤。"
 
 # Buttons.

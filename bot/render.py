@@ -14,6 +14,7 @@ from bot import messages
 from bot.adapters import Origin
 from bot.htmltext import MESSAGE_LIMIT, cut, defang, visible_length
 from classifier import EvidenceKind, RiskLevel, Verdict
+from classifier.analyzer import UNCORROBORATED
 from knowledge import Knowledge
 
 HEADLINES: dict[RiskLevel, str] = {
@@ -81,6 +82,17 @@ def red_flags(verdict: Verdict, min_weight: float = 0.0) -> list[tuple[str | Non
     return flags
 
 
+def _only_the_model(verdict: Verdict) -> bool:
+    """Whether a learned component reads the message as fraud while the rules and
+    indicators found no red flag of weight (classifier.analyzer.UNCORROBORATED)."""
+    rules = verdict.components.get("rules")
+    return (
+        rules is not None
+        and rules < UNCORROBORATED
+        and any(item.kind is EvidenceKind.MODEL and item.weight >= 0.5 for item in verdict.evidence)
+    )
+
+
 def already_paid(verdict: Verdict) -> bool:
     """Whether the message says the money has already been sent."""
     return bool(getattr(getattr(verdict, "payment", None), "already_paid", False))
@@ -125,6 +137,8 @@ def render_verdict(
         f"{plain(defang(explanation))}"
         for quote, explanation in shown[:MAX_FLAGS]
     ]
+    if verdict.is_fraud and _only_the_model(verdict):
+        flags.insert(0, f"• {plain(messages.MODEL_ONLY_FLAG)}")
     advice = [
         f"• {plain(knowledge.advice[key].text)}"
         for key in verdict.advice

@@ -101,6 +101,29 @@ def test_model_probabilities_are_details_not_red_flags(analyzer: Analyzer) -> No
     assert "99%" not in render_verdict(with_model, analyzer.knowledge)
 
 
+def test_a_warning_only_the_model_raised_says_so(analyzer: Analyzer) -> None:
+    from classifier import Evidence, EvidenceKind
+
+    # A genuine call written down, which the text model reads as a scam script: the rules
+    # found no red flag of weight, so the reply says where the warning comes from.
+    call = "对方：您好，这里是招商银行信用卡中心，您尾号6612的卡有一笔境外交易，已经拦截了。"
+    calm = _verdict(analyzer, call)
+    model = Evidence(EvidenceKind.MODEL, "model:encoder", "文本模型判断为诈骗的概率：99%", 0.99)
+    flagged = dataclasses.replace(
+        calm,
+        risk=RiskLevel.MEDIUM,
+        evidence=[model, *calm.evidence],
+        components={**calm.components, "model": 0.99},
+    )
+    rendered = render_verdict(flagged, analyzer.knowledge, as_html=False)
+    lines = rendered.splitlines()
+    assert lines[lines.index("可疑之处：") + 1] == f"• {messages.MODEL_ONLY_FLAG}"
+    # With a red flag of weight in the message, the red flags speak for themselves.
+    scam = _verdict(analyzer, SCAM)
+    with_model = dataclasses.replace(scam, evidence=[model, *scam.evidence])
+    assert messages.MODEL_ONLY_FLAG not in render_verdict(with_model, analyzer.knowledge)
+
+
 def test_a_calm_one_time_code_sms_gets_the_code_tip(analyzer: Analyzer) -> None:
     code_sms = "【中国银行】您的验证码是204981，用于手机银行登录，5分钟内有效。请勿泄露。"
     rendered = render_verdict(_verdict(analyzer, code_sms), analyzer.knowledge)

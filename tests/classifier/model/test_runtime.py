@@ -143,6 +143,26 @@ def test_types_the_heads_never_saw_come_from_low_risk_rule_evidence(
     assert verdict.fraud_type == fraud_type
 
 
+def test_high_risk_needs_a_red_flag_the_resident_can_see(fused: Analyzer) -> None:
+    from classifier.analyzer import UNCORROBORATED
+
+    # A genuine bank call written down: the learned components read the form as a scam
+    # script, the rules find no red flag of weight, so the verdict warns at medium.
+    call = (
+        "对方：您好，这里是招商银行信用卡中心，工号60371，请问是陈立强先生吗？\n我：是我。\n"
+        "对方：您尾号6612的信用卡今天有一笔2,380美元的境外交易，系统已经拦截了，是您本人吗？\n"
+        "我：不是。\n对方：好的，这笔交易已经拒绝。建议您在掌上生活App里冻结这张卡，再补换新卡。"
+    )
+    verdict = fused.analyze_offline(Submission(text=call))
+    assert (verdict.components["rules"] or 0.0) < UNCORROBORATED
+    assert verdict.score >= fused.thresholds.high
+    assert verdict.risk is RiskLevel.MEDIUM
+    # A red flag of weight keeps a high score high.
+    scam = fused.analyze_offline(Submission(text=CHAT_SCAMS[1]))
+    assert (scam.components["rules"] or 0.0) >= UNCORROBORATED
+    assert scam.score >= fused.thresholds.high and scam.risk is RiskLevel.HIGH
+
+
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_everyday_messages_stay_calm(fused: Analyzer, text: str) -> None:
     verdict = fused.analyze_offline(Submission(text=text))
