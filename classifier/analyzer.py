@@ -34,12 +34,12 @@ if TYPE_CHECKING:  # the model pulls in torch: imported only where it is loaded
 # the time one message can take. The cut is reported in the verdict's components.
 MAX_ANALYSED_CHARS = 20_000
 # High risk says "很可能是诈骗" and should rest on something the resident can see in their
-# own message. When the rules and indicators together stay under this score (no red flag of
-# any weight), a high fused score comes from the learned components alone, and then the
-# verdict is medium: it still warns. Measured (docs/EVALUATION.md, "High risk needs a red
-# flag"): such verdicts were scams for 79 of 80 on the data's valid split, but for 409 of 643
-# on the read independent parts and 20 of 47 on four parts scored before any change for
-# them; most of the rest are genuine calls written down.
+# own message. When the rules and indicators together stay under this score (at most words
+# that genuine messages use too), a high fused score comes from the learned components
+# alone, and then the verdict is medium: it still warns. Measured (docs/EVALUATION.md, "High
+# risk needs a red flag"): such verdicts were scams for 79 of 80 on the data's valid split,
+# but for 409 of 643 on the read independent parts and 20 of 47 on four parts scored before
+# any change for them; half of the rest are genuine calls written down.
 UNCORROBORATED = 0.1
 
 
