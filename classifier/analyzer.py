@@ -37,8 +37,8 @@ MAX_ANALYSED_CHARS = 20_000
 # own message. When the rules and indicators together stay under this score (at most words
 # that genuine messages use too), a high fused score comes from the learned components
 # alone, and then the verdict is medium: it still warns. Measured (docs/EVALUATION.md, "High
-# risk needs a red flag"): such verdicts were scams for 79 of 80 on the data's valid split,
-# but for 409 of 643 on the read independent parts and 20 of 47 on four parts scored before
+# risk needs a red flag"): such verdicts were scams for 90 of 91 on the data's valid split,
+# but for 496 of 755 on the read independent parts and 22 of 52 on four parts scored before
 # any change for them; half of the rest are genuine calls written down.
 UNCORROBORATED = 0.1
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from bot.commands.progress import Progress
-from classifier import Analyzer, ChatKind, Submission, Verdict
+from classifier import Analyzer, ChatKind, RiskLevel, Submission, Verdict
 from classifier.model.textmodel import MESSAGES_PER_CALL
 
 COMPONENTS = ("baseline", "rules", "ngram", "model", "fused")
@@ -184,7 +184,41 @@ def _source_report(
         "rows": len(rows),
         "fraud_rows": sum(row["label"] == "fraud" for row in rows),
         "components": {name: components[name] for name in COMPONENTS},
+        "levels": risk_levels(rows, verdicts, analyzer),
     }
+
+
+def risk_levels(
+    rows: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict], analyzer: Analyzer
+) -> dict[str, dict[str, int]]:
+    """The verdicts that warn, by level, each with how many of them are fraud rows.
+
+    ``capped``: the medium ones whose score reached the high threshold, held at medium
+    because no red flag of weight matched (classifier.analyzer.UNCORROBORATED)."""
+    kinds = {
+        "high": lambda v: v.risk is RiskLevel.HIGH,
+        "medium": lambda v: v.risk is RiskLevel.MEDIUM,
+        "capped": lambda v: v.risk is RiskLevel.MEDIUM and v.score >= analyzer.thresholds.high,
+    }
+    levels: dict[str, dict[str, int]] = {}
+    for name, belongs in kinds.items():
+        picked = [row for row, verdict in zip(rows, verdicts, strict=True) if belongs(verdict)]
+        levels[name] = {
+            "rows": len(picked),
+            "fraud": sum(row["label"] == "fraud" for row in picked),
+        }
+    return levels
+
+
+def _level_line(levels: Mapping[str, Mapping[str, int]]) -> str:
+    def part(name: str) -> str:
+        rows, fraud = levels[name]["rows"], levels[name]["fraud"]
+        return f"{rows} ({fraud} fraud)"
+
+    return (
+        f"  levels (fused): high {part('high')}, medium {part('medium')}; "
+        f"medium for want of a red flag {part('capped')}"
+    )
 
 
 def _cell(value: float | None, percent: bool = False) -> str:
@@ -222,6 +256,7 @@ def format_report(report: Mapping[str, Any]) -> str:
                 f"{_cell(metrics['type_accuracy']):>10}"
                 f"{_cell(metrics['type_accuracy_refined']):>9}"
             )
+        lines.append(_level_line(section["levels"]))
         lines.append("")
     lines.append(f"fraud = score ≥ {report['threshold']:.2f} (medium or high risk)")
     lines.append("95% interval: of F1, over 1,000 bootstrap resamples of the rows")

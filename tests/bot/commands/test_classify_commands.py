@@ -10,7 +10,7 @@ import pytest
 from bot.cli import main
 from bot.commands.bench_bot import run_bot_benchmark
 from bot.commands.bench_model import hundred_characters
-from bot.commands.evaluation import binary_metrics, f1_interval
+from bot.commands.evaluation import binary_metrics, f1_interval, risk_levels
 
 SCAM = "您好，我是公安局民警，您的账户涉嫌洗钱，请将资金转入安全账户配合调查"
 
@@ -97,12 +97,32 @@ def test_eval_prints_components_side_by_side(
     assert rules["type_accuracy"] == 1.0
     assert rules["f1_interval"] == [1.0, 1.0]  # every resample is all right
     assert tiny["components"]["model"] is None
+    assert tiny["levels"]["high"] == {"rows": 2, "fraud": 2}
+    assert tiny["levels"]["capped"] == {"rows": 0, "fraud": 0}
     assert main(["eval", str(data), "--split", "test"]) == 0
     printed = capsys.readouterr()
     assert "rules" in printed.out and "fused" in printed.out and "(not available)" in printed.out
+    assert "levels (fused): high 2 (2 fraud), medium 0 (0 fraud)" in printed.out
     assert "1.000–1.000" in printed.out and "95% interval" in printed.out
     # No fraud among the train rows: the baseline cannot be fitted, and stderr says why.
     assert printed.err.startswith("no baseline: these files have no train rows with fraud")
+
+
+def test_risk_levels_count_the_medium_verdicts_held_back_for_want_of_a_red_flag() -> None:
+    from classifier import Analyzer, RiskLevel, Verdict
+
+    rows = [{"label": "fraud"}, {"label": "normal"}, {"label": "fraud"}, {"label": "normal"}]
+    verdicts = [
+        Verdict(RiskLevel.HIGH, 0.9, None),
+        Verdict(RiskLevel.MEDIUM, 0.9, None),  # a high score shown as medium
+        Verdict(RiskLevel.MEDIUM, 0.6, None),
+        Verdict(RiskLevel.SAFE, 0.1, None),
+    ]
+    assert risk_levels(rows, verdicts, Analyzer()) == {
+        "high": {"rows": 1, "fraud": 1},
+        "medium": {"rows": 2, "fraud": 1},
+        "capped": {"rows": 1, "fraud": 0},
+    }
 
 
 def test_eval_fits_the_baseline_on_files_without_rows_of_the_split(
