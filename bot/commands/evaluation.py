@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -195,7 +195,7 @@ def risk_levels(
 
     ``capped``: the medium ones whose score reached the high threshold, held at medium
     because no red flag of weight matched (classifier.analyzer.UNCORROBORATED)."""
-    kinds = {
+    kinds: dict[str, Callable[[Verdict], bool]] = {
         "high": lambda v: v.risk is RiskLevel.HIGH,
         "medium": lambda v: v.risk is RiskLevel.MEDIUM,
         "capped": lambda v: v.risk is RiskLevel.MEDIUM and v.score >= analyzer.thresholds.high,
