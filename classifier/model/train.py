@@ -202,10 +202,11 @@ def fit_fusion_stage(
         "held_out_weight": extra.weight,
         "held_out_splits": splits if extra.weight > 0 else [],
     }
+    type_splits = sorted({*settings.held_out_splits, *settings.types_only_splits})
     meta["type_weight_rows"] = {
         "valid": len(valid.typed),
         "outside": len(held_out.typed),
-        "outside_splits": splits if held_out.typed else [],
+        "outside_splits": type_splits if held_out.typed else [],
     }
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     bundle.close()
@@ -294,10 +295,12 @@ def _score(
     type_key: Callable[[str], str | None],
     progress: Callable[[int], None],
     benign_input: bool,
+    in_regression: Callable[[dict[str, Any]], bool] = lambda _row: True,
 ) -> _Scored:
     """Score ``rows`` with the rules, the indicators and both components; ``type_key``
     maps a row's type label to a fraud-type key (None: untyped); ``benign_input``: the
-    rules' benign damping joins the fusion's inputs."""
+    rules' benign damping joins the fusion's inputs; rows ``in_regression`` rejects give
+    only their types (no inputs, floors or labels)."""
     from classifier.model.textmodel import MESSAGES_PER_CALL
     from classifier.verdict import Submission
 
@@ -311,12 +314,13 @@ def _score(
             ngram_p, ngram_types = ngram
             signals = analyzer.signals(Submission(text=str(row["text"])))
             fraud = row["label"] == "fraud"
-            damping = signals.damping if benign_input else None
-            scored.inputs.append(
-                features(signals.rules, signals.indicators, output.fraud, ngram_p, damping)
-            )
-            scored.floors.append(noisy_or([signals.rules, signals.indicators]))
-            scored.labels.append(fraud)
+            if in_regression(row):
+                damping = signals.damping if benign_input else None
+                scored.inputs.append(
+                    features(signals.rules, signals.indicators, output.fraud, ngram_p, damping)
+                )
+                scored.floors.append(noisy_or([signals.rules, signals.indicators]))
+                scored.labels.append(fraud)
             expected = type_key(str(row["type"])) if fraud and row.get("type") else None
             if expected is None:
                 continue
@@ -333,11 +337,14 @@ def _held_out(
     config: TrainConfig, bundle: ModelBundle, analyzer: Analyzer, limit: int | None, report: Report
 ) -> _Scored:
     """Every message of the chosen splits of ``fusion.held_out_rows`` scored (at most
-    ``limit`` of them in a smoke run); their type labels are knowledge keys."""
+    ``limit`` of them in a smoke run), in one pass so that the batches do not depend on how
+    the splits are grouped; the regression's inputs only for ``held_out_splits``, the typed
+    scams for ``types_only_splits`` too. Their type labels are knowledge keys."""
     path = config.resolved_held_out_rows()
     if path is None:
         return _Scored()
-    wanted = set(config.fusion.held_out_splits)
+    regression = set(config.fusion.held_out_splits)
+    wanted = regression | set(config.fusion.types_only_splits)
     rows = [row for row in read_rows(path) if row.get("split") in wanted]
     known = set(analyzer.knowledge.fraud_types)
 
@@ -354,6 +361,7 @@ def _held_out(
         type_key,
         lambda done: report("fusion: scoring held out", done, len(rows)),
         config.fusion.benign_input,
+        lambda row: row.get("split") in regression,
     )
 
 

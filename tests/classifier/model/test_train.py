@@ -169,12 +169,14 @@ def test_typed_scams_from_outside_join_the_choice_of_the_type_weight(
     keys = ("text", "label", "type", "split")
     _write(outside, [dict(zip(keys, row, strict=True)) for row in scams])
 
-    def config(splits: str, weight: float = 0.0, type_fusion_c: float = 0.0) -> Path:
-        path = tmp_path / f"train-{len(splits)}-{weight}-{type_fusion_c}.toml"
+    def config(
+        splits: str, weight: float = 0.0, type_fusion_c: float = 0.0, types_only: str = ""
+    ) -> Path:
+        path = tmp_path / f"train-{len(splits)}-{weight}-{type_fusion_c}-{len(types_only)}.toml"
         path.write_text(
             f'data_dir = "{data}"\n\n[fusion]\nheld_out_rows = "{outside}"\n'
             f"held_out_splits = [{splits}]\nheld_out_weight = {weight}\n"
-            f"type_fusion_c = {type_fusion_c}\n",
+            f"type_fusion_c = {type_fusion_c}\ntypes_only_splits = [{types_only}]\n",
             encoding="utf-8",
         )
         return path
@@ -214,6 +216,17 @@ def test_typed_scams_from_outside_join_the_choice_of_the_type_weight(
     assert bundle.type_fusion is not None
     assert "romance_pig_butchering" in bundle.type_fusion.classes
     bundle.close()
+
+    # Splits for the types only: their scams name types, the regression never sees them.
+    only_b = config('"a"', 0.5, 1.0, types_only='"b"')
+    assert main([*args, "--config", str(only_b), "--stage", "fusion"]) == 0
+    summary = capsys.readouterr().out
+    assert "24 valid rows + 3 held-out messages weighted 0.5" in summary
+    meta = json.loads((output / "model.json").read_text())
+    assert meta["fusion_rows"]["held_out"] == 3
+    assert meta["fusion_rows"]["held_out_splits"] == ["a"]
+    assert meta["type_weight_rows"] == {"valid": 8, "outside": 2, "outside_splits": ["a", "b"]}
+    assert meta["type_fusion_rows"]["held_out"] == 3
 
     assert main([*args, "--config", str(config('"z"')), "--stage", "fusion"]) == 2
     error = capsys.readouterr().err
