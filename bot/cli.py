@@ -19,7 +19,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    from bot.commands import classify, db, model, run
+    from bot.commands import classify, db, guard, model, run
 
     parser = argparse.ArgumentParser(
         prog="scamcheck",
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.register(commands)
     classify.register(commands)
     model.register(commands)
+    guard.register(commands)
     return parser
 
 

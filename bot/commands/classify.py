@@ -211,7 +211,8 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The objects of a JSONL file, each with a "text" string; one clear error otherwise."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -233,7 +234,7 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    rows = _read_jsonl(args.input)
+    rows = read_jsonl(args.input)
     analyzer = _analyzer(offline=args.offline)
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     try:
@@ -276,7 +277,7 @@ def _eval(args: argparse.Namespace) -> int:
     training: dict[str, list[dict[str, Any]]] = {}
     splits = set(args.split.split(",")) if args.split else None
     for path in args.data:
-        every = _read_jsonl(path)
+        every = read_jsonl(path)
         rows = [row for row in every if splits is None or row.get("split") in splits]
         if args.limit:
             rows = rows[: args.limit]
