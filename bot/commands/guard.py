@@ -17,11 +17,14 @@ import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.commands.classify import InputError, read_jsonl
+
+if TYPE_CHECKING:
+    from classifier import Verdict
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 KNOWLEDGE = REPOSITORY / "knowledge"
@@ -95,7 +98,7 @@ class Move:
         return rose if self.label == "normal" else not rose
 
 
-def rule_scores(rows: Sequence[dict[str, Any]], knowledge_dir: Path, label: str) -> list[Any]:
+def rule_scores(rows: Sequence[dict[str, Any]], knowledge_dir: Path, label: str) -> list[Verdict]:
     """The offline verdict of every row under the knowledge in ``knowledge_dir``."""
     from bot.commands.progress import Progress
     from classifier import Analyzer, ChatKind, Submission
@@ -112,12 +115,15 @@ def rule_scores(rows: Sequence[dict[str, Any]], knowledge_dir: Path, label: str)
 
 
 def moves(
-    rows: Sequence[dict[str, Any]], before: Sequence[Any], after: Sequence[Any], min_change: float
+    rows: Sequence[dict[str, Any]],
+    before: Sequence[Verdict],
+    after: Sequence[Verdict],
+    min_change: float,
 ) -> list[Move]:
     """The rows whose rules score moved by more than ``min_change``, largest move first."""
     found = []
     for number, (row, old, new) in enumerate(zip(rows, before, after, strict=True), start=1):
-        old_score, new_score = float(old.components["rules"]), float(new.components["rules"])
+        old_score, new_score = old.components["rules"] or 0.0, new.components["rules"] or 0.0
         if abs(new_score - old_score) <= min_change:
             continue
         found.append(
@@ -178,7 +184,7 @@ def _rules_diff(args: argparse.Namespace) -> int:
     moved = moves(rows, before, after, args.min_change)
     if args.json:
         for move in moved:
-            print(json.dumps(move.__dict__, ensure_ascii=False))
+            print(json.dumps(asdict(move), ensure_ascii=False))
     else:
         print(format_moves(len(rows), moved, args.show))
     return 0
