@@ -21,13 +21,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import knowledge
 from bot.commands.classify import InputError, read_jsonl
 
 if TYPE_CHECKING:
     from classifier import Verdict
 
-REPOSITORY = Path(__file__).resolve().parents[2]
-KNOWLEDGE = REPOSITORY / "knowledge"
+# The bundled knowledge, where load_knowledge() reads it by default; its parent is the
+# checkout whose git history --before names.
+KNOWLEDGE = Path(knowledge.__file__).resolve().parent
+REPOSITORY = KNOWLEDGE.parent
 
 
 def register(commands: Any) -> None:
