@@ -253,8 +253,11 @@ class Analyzer:
         one, and below medium risk, by hand-written logic: the heads' type distributions
         combined (docs/MODEL_CARD.md, "Naming the type"), and the rules' type where the
         heads never saw it (中奖 scams, which the data files under 其他; chat scams such as
-        杀猪盘) and the rules have some evidence for it. Either way, the rules' evidence
-        for a type the heads never saw has the last word (``_unseen_rule_type``)."""
+        杀猪盘) and the rules have some evidence for it, and then the rules' evidence for a
+        type the heads never saw has the last word (``_unseen_rule_type``). The type fusion
+        needs no such step: it learned all the types from outside scams, with the rules'
+        evidence for each among its inputs (docs/EVALUATION.md, "The type fusion's answer
+        without the unseen-type step")."""
         rule_strength = rules.score
         surer_than_heads = (
             rule_strength > scores.learned_support and rule_strength >= self.thresholds.medium
@@ -271,7 +274,7 @@ class Analyzer:
             and scores.ngram_types is not None
         ):
             evidence = TypeEvidence(scores.encoder_types, scores.ngram_types, rules.by_type)
-            return self._unseen_rule_type(rules, type_fusion.predict(evidence), known)
+            return type_fusion.predict(evidence)
         # The heads cannot name a type they never saw, so their answer is a near miss at
         # best (a 杀猪盘 chat called 冒充熟人): low-risk rule evidence for such a type is
         # enough.
