@@ -291,9 +291,9 @@ class Analyzer:
     def _unseen_rule_type(self, rules: RuleScore, chosen: str, known: set[str]) -> str:
         """Low-risk rule evidence for a type the heads never saw, at least as strong as the
         rules' evidence for the chosen type, names it: a 杀猪盘 story with a betting site
-        that the heads call 冒充熟人 and the rules' best type calls 网络赌博; a request to
-        lend a WeChat account that the type fusion calls 杀猪盘 with no rule evidence for
-        it. Otherwise the chosen type. ``known``: the types the heads learned."""
+        that the heads call 冒充熟人 and the rules' best type calls 网络赌博. Otherwise the
+        chosen type. Only where the type fusion does not name the type. ``known``: the
+        types the heads learned."""
         unseen = {key: value for key, value in rules.by_type.items() if key not in known}
         best = max(unseen, key=lambda key: (unseen[key], key), default=None)
         if (
