@@ -264,7 +264,6 @@ class Analyzer:
         )
         if rule_type is not None and surer_than_heads:
             return rule_type
-        known = set(self.model.text_model.type_names) if self.model else set()
         type_fusion = self.model.type_fusion if self.model else None
         if (
             type_fusion is not None
@@ -275,6 +274,7 @@ class Analyzer:
         ):
             evidence = TypeEvidence(scores.encoder_types, scores.ngram_types, rules.by_type)
             return type_fusion.predict(evidence)
+        known = set(self.model.text_model.type_names) if self.model else set()
         # The heads cannot name a type they never saw, so their answer is a near miss at
         # best (a 杀猪盘 chat called 冒充熟人): low-risk rule evidence for such a type is
         # enough.
