@@ -7,6 +7,7 @@ repository; training reads the files where they are.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections import defaultdict
@@ -120,8 +121,10 @@ def outside_examples(
 ) -> list[Example]:
     """The rows of ``config.outside_splits`` in ``config.outside_rows`` for ``component``
     (none unless it is one of ``config.outside_components``), in the model's form (at most
-    ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times. A fraud row keeps
-    its type (a knowledge type key) where the data has that type; the heads learn no other."""
+    ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times; the n-gram model
+    learns the share of their scams its configuration gives. A fraud row
+    keeps its type (a knowledge type key) where the data has that type; the heads learn no
+    other."""
     rows = _outside_rows(config, component, limit)
     if not rows:
         return []
@@ -154,7 +157,18 @@ def _outside_rows(
         raise DataError(f"no rows of the splits {sorted(wanted)} in {path}")
     left_out = set(config.outside_scam_kinds_left_out)
     rows = [row for row in rows if not (row["label"] == "fraud" and row.get("kind") in left_out)]
+    if component == "ngram":
+        rows = [row for row in rows if row["label"] != "fraud" or _ngram_learns(config, row)]
     return rows if limit is None else rows[: limit // 4]
+
+
+def _ngram_learns(config: TrainConfig, scam: dict[str, Any]) -> bool:
+    """Whether the n-gram model learns this outside scam: not of a kind it leaves out, and
+    within its share, drawn by a hash of the row's id (the same rows on every run)."""
+    if scam.get("kind") in config.ngram.outside_scam_kinds_left_out:
+        return False
+    digest = hashlib.sha256(str(scam.get("id", scam["text"])).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") < config.ngram.outside_scam_share * 2**64
 
 
 # The kinds of outside scam that look like the FBS source's genuine texts (adverts and

@@ -144,3 +144,35 @@ def test_outside_scams_of_the_kinds_left_out_are_not_trained_on(tmp_path: Path) 
     ]
     everything = outside_examples(TrainConfig(outside_rows=path, outside_splits=["a"]), "encoder")
     assert len(everything) == 4
+
+
+def test_the_ngram_model_learns_every_outside_everyday_row_and_a_share_of_the_scams(
+    tmp_path: Path,
+) -> None:
+    from classifier.model.config import NgramConfig
+    from classifier.model.dataset import outside_examples
+
+    rows = [
+        {"id": f"s{i}", "text": f"加我微信{i}号，日赚三百", "label": "fraud", "kind": "chat"}
+        for i in range(200)
+    ]
+    rows += [{"id": "ad1", "text": "点赞即返，日赚300", "label": "fraud", "kind": "ad"}]
+    rows += [{"id": f"n{i}", "text": f"妈，我{i}点到家", "label": "normal"} for i in range(50)]
+    path = tmp_path / "outside.jsonl"
+    lines = (json.dumps(row | {"split": "a"}, ensure_ascii=False) + "\n" for row in rows)
+    path.write_text("".join(lines), "utf-8")
+
+    def config(share: float) -> TrainConfig:
+        ngram = NgramConfig(outside_scam_share=share, outside_scam_kinds_left_out=["ad"])
+        return TrainConfig(outside_rows=path, outside_splits=["a"], ngram=ngram)
+
+    quarter = outside_examples(config(0.25), "ngram")
+    scams = [e.text for e in quarter if e.fraud]
+    assert sum(not e.fraud for e in quarter) == 50  # every everyday row
+    assert 30 <= len(scams) <= 70 and model_text("点赞即返，日赚300") not in scams
+    assert scams == [e.text for e in outside_examples(config(0.25), "ngram") if e.fraud]
+    half = {e.text for e in outside_examples(config(0.5), "ngram") if e.fraud}
+    assert set(scams) <= half  # a larger share keeps the smaller one's scams
+    assert not any(e.fraud for e in outside_examples(config(0.0), "ngram"))
+    assert len(outside_examples(config(1.0), "ngram")) == 250
+    assert len(outside_examples(config(0.0), "encoder")) == 251  # the encoder learns them all
