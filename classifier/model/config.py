@@ -74,9 +74,10 @@ class NgramConfig(_Strict):
     # ``outside_components``) the n-gram model learns every everyday one but only this
     # share of the scams (drawn by a hash of the row's id), none of the kinds listed: it
     # learned the outside scam adverts and SMS so well that FBS's genuine adverts looked like
-    # fraud, and with every other outside scam it raised as many false alarms on everyday
-    # chats as it caught scams (docs/EVALUATION.md, "The n-gram model trained on messages
-    # from outside the data"). 1.0 and no kinds = every outside row, as the encoder.
+    # fraud, with every other outside scam it raised more false alarms on everyday text from
+    # outside the data, and with none it missed the scams told as stories (docs/
+    # EVALUATION.md, "The n-gram model trained on messages from outside the data"). 1.0 and
+    # no kinds = every outside row, as the encoder.
     outside_scam_share: float = Field(default=1.0, ge=0.0, le=1.0)
     outside_scam_kinds_left_out: list[str] = Field(default_factory=list)
 

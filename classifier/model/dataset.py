@@ -122,9 +122,8 @@ def outside_examples(
     """The rows of ``config.outside_splits`` in ``config.outside_rows`` for ``component``
     (none unless it is one of ``config.outside_components``), in the model's form (at most
     ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times; the n-gram model
-    learns the share of their scams its configuration gives. A fraud row
-    keeps its type (a knowledge type key) where the data has that type; the heads learn no
-    other."""
+    learns the share of their scams its configuration gives. A fraud row keeps its type (a
+    knowledge type key) where the data has that type; the heads learn no other."""
     rows = _outside_rows(config, component, limit)
     if not rows:
         return []
