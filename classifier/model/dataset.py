@@ -151,13 +151,20 @@ def _outside_rows(
     if path is None or component not in config.outside_components:
         return []
     wanted = set(config.outside_splits)
-    rows = [row for row in read_rows(path) if row.get("split") in wanted]
+    everyday = set(config.ngram.everyday_splits) - wanted if component == "ngram" else set()
+    all_rows = list(read_rows(path))
+    rows = [row for row in all_rows if row.get("split") in wanted]
     if not rows:
         raise DataError(f"no rows of the splits {sorted(wanted)} in {path}")
     left_out = set(config.outside_scam_kinds_left_out)
     rows = [row for row in rows if not (row["label"] == "fraud" and row.get("kind") in left_out)]
     if component == "ngram":
         rows = [row for row in rows if row["label"] != "fraud" or _ngram_learns(config, row)]
+        if everyday:
+            more = [row for row in all_rows if row.get("split") in everyday]
+            if not more:
+                raise DataError(f"no rows of the splits {sorted(everyday)} in {path}")
+            rows += [row for row in more if row["label"] != "fraud"]
     return rows if limit is None else rows[: limit // 4]
 
 

@@ -176,3 +176,37 @@ def test_the_ngram_model_learns_every_outside_everyday_row_and_a_share_of_the_sc
     assert not any(e.fraud for e in outside_examples(config(0.0), "ngram"))
     assert len(outside_examples(config(1.0), "ngram")) == 250
     assert len(outside_examples(config(0.0), "encoder")) == 251  # the encoder learns them all
+
+
+def test_the_ngram_model_learns_only_the_everyday_rows_of_its_everyday_splits(
+    tmp_path: Path,
+) -> None:
+    from classifier.model.config import NgramConfig
+    from classifier.model.dataset import DataError, outside_examples
+
+    rows = [
+        {"id": "a1", "text": "刷单日赚三百", "label": "fraud", "kind": "chat", "split": "a"},
+        {"id": "a2", "text": "妈，我到家了", "label": "normal", "split": "a"},
+        {"id": "b1", "text": "冻结资金需缴保证金", "label": "fraud", "kind": "chat", "split": "b"},
+        {"id": "b2", "text": "您的快递已放驿站", "label": "normal", "split": "b"},
+        {"id": "c1", "text": "周末一起吃饭", "label": "normal", "split": "c"},
+    ]
+    path = tmp_path / "outside.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    config = TrainConfig(
+        outside_rows=path, outside_splits=["a"], ngram=NgramConfig(everyday_splits=["a", "b"])
+    )
+
+    learned = {(e.text, e.fraud) for e in outside_examples(config, "ngram")}
+    assert learned == {
+        (model_text("刷单日赚三百"), True),
+        (model_text("妈，我到家了"), False),  # once, though "a" is named twice
+        (model_text("您的快递已放驿站"), False),
+    }
+    assert len(outside_examples(config, "ngram")) == 3
+    assert len(outside_examples(config, "encoder")) == 2  # the encoder: outside_splits only
+    missing = TrainConfig(
+        outside_rows=path, outside_splits=["a"], ngram=NgramConfig(everyday_splits=["z"])
+    )
+    with pytest.raises(DataError, match="'z'"):
+        outside_examples(missing, "ngram")
