@@ -80,9 +80,12 @@ class NgramConfig(_Strict):
     # no kinds = every outside row, as the encoder.
     outside_scam_share: float = Field(default=1.0, ge=0.0, le=1.0)
     outside_scam_kinds_left_out: list[str] = Field(default_factory=list)
-    # Further splits of ``TrainConfig.outside_rows`` whose everyday rows alone the n-gram
-    # model learns (their scams stay unseen, so the fusion's type naming, fitted on some of
-    # those scams, is not fitted on scams a component trained on).
+    # Further splits of ``TrainConfig.outside_rows`` that the n-gram model alone learns as it
+    # learns ``TrainConfig.outside_splits`` (every everyday row, the share of the scams above).
+    more_splits: list[str] = Field(default_factory=list)
+    # Further splits whose everyday rows alone the n-gram model learns (their scams stay
+    # unseen, so the fusion's type naming, fitted on some of those scams, is not fitted on
+    # scams a component trained on).
     everyday_splits: list[str] = Field(default_factory=list)
 
 

@@ -122,8 +122,10 @@ def outside_examples(
     """The rows of ``config.outside_splits`` in ``config.outside_rows`` for ``component``
     (none unless it is one of ``config.outside_components``), in the model's form (at most
     ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times; the n-gram model
-    learns the share of their scams its configuration gives. A fraud row keeps its type (a
-    knowledge type key) where the data has that type; the heads learn no other."""
+    learns the share of their scams its configuration gives, and also the splits of its
+    ``more_splits`` (likewise) and the everyday rows of its ``everyday_splits``. A fraud row
+    keeps its type (a knowledge type key) where the data has that type; the heads learn no
+    other."""
     rows = _outside_rows(config, component, limit)
     if not rows:
         return []
@@ -151,6 +153,8 @@ def _outside_rows(
     if path is None or component not in config.outside_components:
         return []
     wanted = set(config.outside_splits)
+    if component == "ngram":
+        wanted |= set(config.ngram.more_splits)
     everyday = set(config.ngram.everyday_splits) - wanted if component == "ngram" else set()
     all_rows = list(read_rows(path))
     rows = [row for row in all_rows if row.get("split") in wanted]

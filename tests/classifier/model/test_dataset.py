@@ -178,7 +178,7 @@ def test_the_ngram_model_learns_every_outside_everyday_row_and_a_share_of_the_sc
     assert len(outside_examples(config(0.0), "encoder")) == 251  # the encoder learns them all
 
 
-def test_the_ngram_model_learns_only_the_everyday_rows_of_its_everyday_splits(
+def test_the_ngram_model_learns_its_own_splits_and_only_the_everyday_rows_of_others(
     tmp_path: Path,
 ) -> None:
     from classifier.model.config import NgramConfig
@@ -205,6 +205,14 @@ def test_the_ngram_model_learns_only_the_everyday_rows_of_its_everyday_splits(
     }
     assert len(outside_examples(config, "ngram")) == 3
     assert len(outside_examples(config, "encoder")) == 2  # the encoder: outside_splits only
+    both = TrainConfig(
+        outside_rows=path,
+        outside_splits=["a"],
+        ngram=NgramConfig(more_splits=["b"], everyday_splits=["c"]),
+    )
+    learned = [(e.text, e.fraud) for e in outside_examples(both, "ngram")]
+    assert len(learned) == 5 and (model_text("冻结资金需缴保证金"), True) in learned
+    assert len(outside_examples(both, "encoder")) == 2
     missing = TrainConfig(
         outside_rows=path, outside_splits=["a"], ngram=NgramConfig(everyday_splits=["z"])
     )
