@@ -152,24 +152,29 @@ def _outside_rows(
     path = config.resolved_outside_rows()
     if path is None or component not in config.outside_components:
         return []
-    wanted = set(config.outside_splits)
-    if component == "ngram":
-        wanted |= set(config.ngram.more_splits)
-    everyday = set(config.ngram.everyday_splits) - wanted if component == "ngram" else set()
+    ngram = component == "ngram"
+    wanted = set(config.outside_splits) | (set(config.ngram.more_splits) if ngram else set())
     all_rows = list(read_rows(path))
-    rows = [row for row in all_rows if row.get("split") in wanted]
-    if not rows:
-        raise DataError(f"no rows of the splits {sorted(wanted)} in {path}")
+    rows = _rows_of_splits(all_rows, wanted, path)
     left_out = set(config.outside_scam_kinds_left_out)
     rows = [row for row in rows if not (row["label"] == "fraud" and row.get("kind") in left_out)]
-    if component == "ngram":
+    if ngram:
         rows = [row for row in rows if row["label"] != "fraud" or _ngram_learns(config, row)]
+        everyday = set(config.ngram.everyday_splits) - wanted
         if everyday:
-            more = [row for row in all_rows if row.get("split") in everyday]
-            if not more:
-                raise DataError(f"no rows of the splits {sorted(everyday)} in {path}")
+            more = _rows_of_splits(all_rows, everyday, path)
             rows += [row for row in more if row["label"] != "fraud"]
     return rows if limit is None else rows[: limit // 4]
+
+
+def _rows_of_splits(
+    rows: Sequence[dict[str, Any]], splits: set[str], path: Path
+) -> list[dict[str, Any]]:
+    """The rows of these splits; a split name that matches nothing is a configuration error."""
+    kept = [row for row in rows if row.get("split") in splits]
+    if not kept:
+        raise DataError(f"no rows of the splits {sorted(splits)} in {path}")
+    return kept
 
 
 def _ngram_learns(config: TrainConfig, scam: dict[str, Any]) -> bool:
