@@ -87,6 +87,8 @@ class NgramConfig(_Strict):
     # unseen, so the fusion's type naming, fitted on some of those scams, is not fitted on
     # scams a component trained on).
     everyday_splits: list[str] = Field(default_factory=list)
+    # Only the everyday rows of these kinds from ``everyday_splits`` (empty = every kind).
+    everyday_kinds: list[str] = Field(default_factory=list)
 
 
 class FusionConfig(_Strict):

@@ -163,7 +163,12 @@ def _outside_rows(
         everyday = set(config.ngram.everyday_splits) - wanted
         if everyday:
             more = _rows_of_splits(all_rows, everyday, path)
-            rows += [row for row in more if row["label"] != "fraud"]
+            kinds = set(config.ngram.everyday_kinds)
+            rows += [
+                row
+                for row in more
+                if row["label"] != "fraud" and (not kinds or row.get("kind") in kinds)
+            ]
     return rows if limit is None else rows[: limit // 4]
 
 

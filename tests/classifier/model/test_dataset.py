@@ -218,3 +218,43 @@ def test_the_ngram_model_learns_its_own_splits_and_only_the_everyday_rows_of_oth
     )
     with pytest.raises(DataError, match="'z'"):
         outside_examples(missing, "ngram")
+
+
+def test_the_everyday_rows_of_other_splits_can_be_limited_to_some_kinds(tmp_path: Path) -> None:
+    from classifier.model.config import NgramConfig
+    from classifier.model.dataset import outside_examples
+
+    rows = [
+        {"id": "a1", "text": "妈，我到家了", "label": "normal", "kind": "family", "split": "a"},
+        {
+            "id": "b1",
+            "text": "对方：您的快递到了\n我：好的",
+            "label": "normal",
+            "kind": "transcript",
+            "split": "b",
+        },
+        {
+            "id": "b2",
+            "text": "周末一起吃饭",
+            "label": "normal",
+            "kind": "friend_chat",
+            "split": "b",
+        },
+        {
+            "id": "b3",
+            "text": "对方：我是公安局的\n我：哦",
+            "label": "fraud",
+            "kind": "transcript",
+            "split": "b",
+        },
+    ]
+    path = tmp_path / "outside.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    ngram = NgramConfig(everyday_splits=["b"], everyday_kinds=["transcript"])
+    config = TrainConfig(outside_rows=path, outside_splits=["a"], ngram=ngram)
+
+    learned = {(e.text, e.fraud) for e in outside_examples(config, "ngram")}
+    assert learned == {
+        (model_text("妈，我到家了"), False),  # the outside_splits keep every kind
+        (model_text("对方：您的快递到了\n我：好的"), False),
+    }
