@@ -19,6 +19,11 @@ from classifier.model.bundle import ModelBundle
 # Everyday messages a family group sees: they must never warn (low or safe).
 EVERYDAY = [
     "妈，我到学校了，这周末不回家了，你和爸早点休息。",
+    # A genuine bank call written down: medium until the twenty-sixth session's n-gram model
+    # learned genuine calls (docs/EVALUATION.md, "The n-gram model learns genuine calls").
+    "对方：您好，这里是招商银行信用卡中心，工号60371，请问是陈立强先生吗？\n我：是我。\n"
+    "对方：您尾号6612的信用卡今天有一笔2,380美元的境外交易，系统已经拦截了，是您本人吗？\n"
+    "我：不是。\n对方：好的，这笔交易已经拒绝。建议您在掌上生活App里冻结这张卡，再补换新卡。",
     "爷爷，明天下午三点我来接你去医院复查，记得带上医保卡和上次的化验单。",
     "【建设银行】您尾号6678的储蓄卡11月25日10:21工资收入8,520.00元，活期余额12,033.50元。",
     "【京东物流】您的订单已由快递员王师傅派送中，预计今天18点前送达，请保持电话畅通。",
@@ -146,14 +151,15 @@ def test_types_the_heads_never_saw_come_from_low_risk_rule_evidence(
 def test_high_risk_needs_a_red_flag_the_resident_can_see(fused: Analyzer) -> None:
     from classifier.analyzer import UNCORROBORATED
 
-    # A genuine bank call written down: the learned components read the form as a scam
-    # script, the rules find no red flag of weight, so the verdict warns at medium.
-    call = (
-        "对方：您好，这里是招商银行信用卡中心，工号60371，请问是陈立强先生吗？\n我：是我。\n"
-        "对方：您尾号6612的信用卡今天有一笔2,380美元的境外交易，系统已经拦截了，是您本人吗？\n"
-        "我：不是。\n对方：好的，这笔交易已经拒绝。建议您在掌上生活App里冻结这张卡，再补换新卡。"
+    # A genuine offer of paid work through the platform's own escrow: the learned components
+    # read the form as a scam's, the rules find no red flag of weight, so the verdict warns
+    # at medium. (Until 2026-12-06 a genuine bank call written down served here; the
+    # twenty-sixth session's n-gram model learned such calls and now scores it calm.)
+    offer = (
+        "UP主你好，我是《云海》手游的商务小周，想和你合作一期定制视频。我们统一走B站花火平台"
+        "下单，报价在花火后台填写，资金由平台托管，视频发布验收后平台结算给你。"
     )
-    verdict = fused.analyze_offline(Submission(text=call))
+    verdict = fused.analyze_offline(Submission(text=offer))
     assert (verdict.components["rules"] or 0.0) < UNCORROBORATED
     assert verdict.score >= fused.thresholds.high
     assert verdict.risk is RiskLevel.MEDIUM
