@@ -123,9 +123,9 @@ def outside_examples(
     (none unless it is one of ``config.outside_components``), in the model's form (at most
     ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times; the n-gram model
     learns the share of their scams its configuration gives, and also the splits of its
-    ``more_splits`` (likewise) and the everyday rows of its ``everyday_splits``. A fraud row
-    keeps its type (a knowledge type key) where the data has that type; the heads learn no
-    other."""
+    ``more_splits`` (likewise) and the everyday rows of its ``everyday_splits`` (of its
+    ``everyday_kinds`` only, when it names some). A fraud row keeps its type (a knowledge type
+    key) where the data has that type; the heads learn no other."""
     rows = _outside_rows(config, component, limit)
     if not rows:
         return []
