@@ -26,8 +26,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class EncoderConfig(_Strict):
-    """Fine-tuning of the encoder's top layers."""
+class _EverydayRows(_Strict):
+    """Everyday rows of further outside splits that one component learns."""
+
+    # Further splits of ``TrainConfig.outside_rows`` whose everyday rows alone the component
+    # learns (their scams stay unseen, so the fusion's type naming, fitted on some of those
+    # scams, is not fitted on scams a component trained on).
+    everyday_splits: list[str] = Field(default_factory=list)
+    # Only the everyday rows of these kinds from ``everyday_splits`` (empty = every kind).
+    everyday_kinds: list[str] = Field(default_factory=list)
+
+
+class EncoderConfig(_EverydayRows):
+    """Fine-tuning of the encoder's top layers (``everyday_splits``: none, as before
+    2026-12-06's twenty-seventh session)."""
 
     max_length: int = 128
     layers: int = Field(default=12, ge=1, le=12)  # bottom layers of the base kept
@@ -58,7 +70,7 @@ class EncoderConfig(_Strict):
         return self
 
 
-class NgramConfig(_Strict):
+class NgramConfig(_EverydayRows):
     """The character n-gram logistic regression."""
 
     ngram_max: int = 3
@@ -83,12 +95,6 @@ class NgramConfig(_Strict):
     # Further splits of ``TrainConfig.outside_rows`` that the n-gram model alone learns as it
     # learns ``TrainConfig.outside_splits`` (every everyday row, the share of the scams above).
     more_splits: list[str] = Field(default_factory=list)
-    # Further splits whose everyday rows alone the n-gram model learns (their scams stay
-    # unseen, so the fusion's type naming, fitted on some of those scams, is not fitted on
-    # scams a component trained on).
-    everyday_splits: list[str] = Field(default_factory=list)
-    # Only the everyday rows of these kinds from ``everyday_splits`` (empty = every kind).
-    everyday_kinds: list[str] = Field(default_factory=list)
 
 
 class FusionConfig(_Strict):

@@ -123,9 +123,10 @@ def outside_examples(
     (none unless it is one of ``config.outside_components``), in the model's form (at most
     ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times; the n-gram model
     learns the share of their scams its configuration gives, and also the splits of its
-    ``more_splits`` (likewise) and the everyday rows of its ``everyday_splits`` (of its
-    ``everyday_kinds`` only, when it names some). A fraud row keeps its type (a knowledge type
-    key) where the data has that type; the heads learn no other."""
+    ``more_splits`` (likewise). Each component also learns the everyday rows of its own
+    ``everyday_splits`` (of its ``everyday_kinds`` only, when it names some). A fraud row
+    keeps its type (a knowledge type key) where the data has that type; the heads learn no
+    other."""
     rows = _outside_rows(config, component, limit)
     if not rows:
         return []
@@ -160,15 +161,16 @@ def _outside_rows(
     rows = [row for row in rows if not (row["label"] == "fraud" and row.get("kind") in left_out)]
     if ngram:
         rows = [row for row in rows if row["label"] != "fraud" or _ngram_learns(config, row)]
-        everyday = set(config.ngram.everyday_splits) - wanted
-        if everyday:
-            more = _rows_of_splits(all_rows, everyday, path)
-            kinds = set(config.ngram.everyday_kinds)
-            rows += [
-                row
-                for row in more
-                if row["label"] != "fraud" and (not kinds or row.get("kind") in kinds)
-            ]
+    settings = config.ngram if ngram else config.encoder
+    everyday = set(settings.everyday_splits) - wanted
+    if everyday:
+        more = _rows_of_splits(all_rows, everyday, path)
+        kinds = set(settings.everyday_kinds)
+        rows += [
+            row
+            for row in more
+            if row["label"] != "fraud" and (not kinds or row.get("kind") in kinds)
+        ]
     return rows if limit is None else rows[: limit // 4]
 
 

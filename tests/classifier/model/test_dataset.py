@@ -258,3 +258,62 @@ def test_the_everyday_rows_of_other_splits_can_be_limited_to_some_kinds(tmp_path
         (model_text("妈，我到家了"), False),  # the outside_splits keep every kind
         (model_text("对方：您的快递到了\n我：好的"), False),
     }
+    assert len(outside_examples(config, "encoder")) == 1  # not the n-gram model's everyday_splits
+
+
+def test_the_encoder_learns_the_everyday_rows_of_its_own_everyday_splits(tmp_path: Path) -> None:
+    from classifier.model.config import EncoderConfig, NgramConfig
+    from classifier.model.dataset import outside_examples
+
+    rows = [
+        {"id": "a1", "text": "刷单日赚三百", "label": "fraud", "kind": "chat", "split": "a"},
+        {
+            "id": "b1",
+            "text": "对方：您的快递到了\n我：好的",
+            "label": "normal",
+            "kind": "transcript",
+            "split": "b",
+        },
+        {
+            "id": "b2",
+            "text": "周末一起吃饭",
+            "label": "normal",
+            "kind": "friend_chat",
+            "split": "b",
+        },
+        {
+            "id": "b3",
+            "text": "对方：我是公安局的\n我：哦",
+            "label": "fraud",
+            "kind": "transcript",
+            "split": "b",
+        },
+        {
+            "id": "c1",
+            "text": "对方：您好，体检报告出来了\n我：谢谢",
+            "label": "normal",
+            "kind": "transcript",
+            "split": "c",
+        },
+    ]
+    path = tmp_path / "outside.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    config = TrainConfig(
+        outside_rows=path,
+        outside_splits=["a"],
+        encoder=EncoderConfig(
+            layers=6, split_layer=2, everyday_splits=["b"], everyday_kinds=["transcript"]
+        ),
+        ngram=NgramConfig(everyday_splits=["c"]),
+    )
+
+    encoder = {(e.text, e.fraud) for e in outside_examples(config, "encoder")}
+    assert encoder == {
+        (model_text("刷单日赚三百"), True),
+        (model_text("对方：您的快递到了\n我：好的"), False),  # not b's scam, not its chat
+    }
+    ngram = {(e.text, e.fraud) for e in outside_examples(config, "ngram")}
+    assert ngram == {
+        (model_text("刷单日赚三百"), True),
+        (model_text("对方：您好，体检报告出来了\n我：谢谢"), False),  # each its own splits
+    }
