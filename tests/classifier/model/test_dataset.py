@@ -221,52 +221,11 @@ def test_the_ngram_model_learns_its_own_splits_and_only_the_everyday_rows_of_oth
 
 
 def test_the_everyday_rows_of_other_splits_can_be_limited_to_some_kinds(tmp_path: Path) -> None:
-    from classifier.model.config import NgramConfig
-    from classifier.model.dataset import outside_examples
-
-    rows = [
-        {"id": "a1", "text": "妈，我到家了", "label": "normal", "kind": "family", "split": "a"},
-        {
-            "id": "b1",
-            "text": "对方：您的快递到了\n我：好的",
-            "label": "normal",
-            "kind": "transcript",
-            "split": "b",
-        },
-        {
-            "id": "b2",
-            "text": "周末一起吃饭",
-            "label": "normal",
-            "kind": "friend_chat",
-            "split": "b",
-        },
-        {
-            "id": "b3",
-            "text": "对方：我是公安局的\n我：哦",
-            "label": "fraud",
-            "kind": "transcript",
-            "split": "b",
-        },
-    ]
-    path = tmp_path / "outside.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    ngram = NgramConfig(everyday_splits=["b"], everyday_kinds=["transcript"])
-    config = TrainConfig(outside_rows=path, outside_splits=["a"], ngram=ngram)
-
-    learned = {(e.text, e.fraud) for e in outside_examples(config, "ngram")}
-    assert learned == {
-        (model_text("妈，我到家了"), False),  # the outside_splits keep every kind
-        (model_text("对方：您的快递到了\n我：好的"), False),
-    }
-    assert len(outside_examples(config, "encoder")) == 1  # not the n-gram model's everyday_splits
-
-
-def test_the_encoder_learns_the_everyday_rows_of_its_own_everyday_splits(tmp_path: Path) -> None:
     from classifier.model.config import EncoderConfig, NgramConfig
     from classifier.model.dataset import outside_examples
 
     rows = [
-        {"id": "a1", "text": "刷单日赚三百", "label": "fraud", "kind": "chat", "split": "a"},
+        {"id": "a1", "text": "妈，我到家了", "label": "normal", "kind": "family", "split": "a"},
         {
             "id": "b1",
             "text": "对方：您的快递到了\n我：好的",
@@ -298,22 +257,23 @@ def test_the_encoder_learns_the_everyday_rows_of_its_own_everyday_splits(tmp_pat
     ]
     path = tmp_path / "outside.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    config = TrainConfig(
-        outside_rows=path,
-        outside_splits=["a"],
-        encoder=EncoderConfig(
-            layers=6, split_layer=2, everyday_splits=["b"], everyday_kinds=["transcript"]
-        ),
-        ngram=NgramConfig(everyday_splits=["c"]),
-    )
+    ngram = NgramConfig(everyday_splits=["b"], everyday_kinds=["transcript"])
+    config = TrainConfig(outside_rows=path, outside_splits=["a"], ngram=ngram)
 
-    encoder = {(e.text, e.fraud) for e in outside_examples(config, "encoder")}
-    assert encoder == {
-        (model_text("刷单日赚三百"), True),
-        (model_text("对方：您的快递到了\n我：好的"), False),  # not b's scam, not its chat
+    learned = {(e.text, e.fraud) for e in outside_examples(config, "ngram")}
+    assert learned == {
+        (model_text("妈，我到家了"), False),  # the outside_splits keep every kind
+        (model_text("对方：您的快递到了\n我：好的"), False),
     }
-    ngram = {(e.text, e.fraud) for e in outside_examples(config, "ngram")}
-    assert ngram == {
-        (model_text("刷单日赚三百"), True),
-        (model_text("对方：您好，体检报告出来了\n我：谢谢"), False),  # each its own splits
+    assert len(outside_examples(config, "encoder")) == 1  # not the n-gram model's everyday_splits
+
+    # Each component learns the everyday rows of its own everyday_splits.
+    encoder = EncoderConfig(
+        layers=6, split_layer=2, everyday_splits=["c"], everyday_kinds=["transcript"]
+    )
+    both = TrainConfig(outside_rows=path, outside_splits=["a"], encoder=encoder, ngram=ngram)
+    assert {(e.text, e.fraud) for e in outside_examples(both, "encoder")} == {
+        (model_text("妈，我到家了"), False),
+        (model_text("对方：您好，体检报告出来了\n我：谢谢"), False),
     }
+    assert {(e.text, e.fraud) for e in outside_examples(both, "ngram")} == learned
