@@ -35,6 +35,9 @@ class _EverydayRows(_Strict):
     everyday_splits: list[str] = Field(default_factory=list)
     # Only the everyday rows of these kinds from ``everyday_splits`` (empty = every kind).
     everyday_kinds: list[str] = Field(default_factory=list)
+    # Further splits whose scams of ``everyday_kinds`` the component learns too, so that the
+    # everyday rows above come with scams in the same voice (empty = none).
+    scam_splits: list[str] = Field(default_factory=list)
 
 
 class EncoderConfig(_EverydayRows):

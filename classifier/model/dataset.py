@@ -124,7 +124,8 @@ def outside_examples(
     ``limit // 4`` in a smoke run), each ``config.outside_repeat`` times; the n-gram model
     learns the share of their scams its configuration gives, and also the splits of its
     ``more_splits`` (likewise). Each component also learns the everyday rows of its own
-    ``everyday_splits`` (of its ``everyday_kinds`` only, when it names some). A fraud row
+    ``everyday_splits`` and the scams of its own ``scam_splits`` (of its ``everyday_kinds``
+    only, when it names some). A fraud row
     keeps its type (a knowledge type key) where the data has that type; the heads learn no
     other."""
     rows = _outside_rows(config, component, limit)
@@ -162,15 +163,15 @@ def _outside_rows(
     if ngram:
         rows = [row for row in rows if row["label"] != "fraud" or _ngram_learns(config, row)]
     settings = config.ngram if ngram else config.encoder
-    everyday = set(settings.everyday_splits) - wanted
-    if everyday:
-        more = _rows_of_splits(all_rows, everyday, path)
-        kinds = set(settings.everyday_kinds)
-        rows += [
-            row
-            for row in more
-            if row["label"] != "fraud" and (not kinds or row.get("kind") in kinds)
-        ]
+    kinds = set(settings.everyday_kinds)
+    for splits, label in ((settings.everyday_splits, "normal"), (settings.scam_splits, "fraud")):
+        more = set(splits) - wanted
+        if more:
+            rows += [
+                row
+                for row in _rows_of_splits(all_rows, more, path)
+                if row["label"] == label and (not kinds or row.get("kind") in kinds)
+            ]
     return rows if limit is None else rows[: limit // 4]
 
 

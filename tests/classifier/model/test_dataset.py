@@ -277,3 +277,15 @@ def test_the_everyday_rows_of_other_splits_can_be_limited_to_some_kinds(tmp_path
         (model_text("对方：您好，体检报告出来了\n我：谢谢"), False),
     }
     assert {(e.text, e.fraud) for e in outside_examples(both, "ngram")} == learned
+
+    # scam_splits adds their scams of the same kinds beside the everyday rows.
+    paired = TrainConfig(
+        outside_rows=path,
+        outside_splits=["a"],
+        encoder=encoder.model_copy(update={"scam_splits": ["b"]}),
+    )
+    assert {(e.text, e.fraud) for e in outside_examples(paired, "encoder")} == {
+        (model_text("妈，我到家了"), False),
+        (model_text("对方：您好，体检报告出来了\n我：谢谢"), False),
+        (model_text("对方：我是公安局的\n我：哦"), True),
+    }
