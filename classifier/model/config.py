@@ -27,7 +27,8 @@ class _Strict(BaseModel):
 
 
 class _EverydayRows(_Strict):
-    """Everyday rows of further outside splits that one component learns."""
+    """Everyday rows (and scams in the same voice) of further outside splits that one
+    component learns."""
 
     # Further splits of ``TrainConfig.outside_rows`` whose everyday rows alone the component
     # learns (their scams stay unseen, so the fusion's type naming, fitted on some of those
@@ -36,7 +37,8 @@ class _EverydayRows(_Strict):
     # Only the everyday rows of these kinds from ``everyday_splits`` (empty = every kind).
     everyday_kinds: list[str] = Field(default_factory=list)
     # Further splits whose scams of ``everyday_kinds`` the component learns too, so that the
-    # everyday rows above come with scams in the same voice (empty = none).
+    # everyday rows above come with scams in the same voice (empty = none). Learned whole: the
+    # n-gram model's ``outside_scam_share`` and the kinds left out apply to the outside splits.
     scam_splits: list[str] = Field(default_factory=list)
 
 

@@ -125,9 +125,8 @@ def outside_examples(
     learns the share of their scams its configuration gives, and also the splits of its
     ``more_splits`` (likewise). Each component also learns the everyday rows of its own
     ``everyday_splits`` and the scams of its own ``scam_splits`` (of its ``everyday_kinds``
-    only, when it names some). A fraud row
-    keeps its type (a knowledge type key) where the data has that type; the heads learn no
-    other."""
+    only, when it names some). A fraud row keeps its type (a knowledge type key) where the
+    data has that type; the heads learn no other."""
     rows = _outside_rows(config, component, limit)
     if not rows:
         return []
