@@ -100,6 +100,10 @@ class NgramConfig(_EverydayRows):
     # Further splits of ``TrainConfig.outside_rows`` that the n-gram model alone learns as it
     # learns ``TrainConfig.outside_splits`` (every everyday row, the share of the scams above).
     more_splits: list[str] = Field(default_factory=list)
+    # How much each row of ``everyday_splits`` and ``scam_splits`` weighs in the regressions
+    # (1.0 = as any training row; as before 2026-12-07's thirtieth session): more everyday
+    # rows from outside at a lower weight each spread the same pull over more voices.
+    everyday_weight: float = Field(default=1.0, gt=0.0)
 
 
 class FusionConfig(_Strict):

@@ -50,6 +50,8 @@ class Example:
     type_label: str | None
     file: str
     group: str
+    # How much the row counts in the n-gram regression (1.0 = as any training row).
+    weight: float = 1.0
 
 
 def read_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -125,11 +127,14 @@ def outside_examples(
     learns the share of their scams its configuration gives, and also the splits of its
     ``more_splits`` (likewise). Each component also learns the everyday rows of its own
     ``everyday_splits`` and the scams of its own ``scam_splits`` (of its ``everyday_kinds``
-    only, when it names some). A fraud row keeps its type (a knowledge type key) where the
-    data has that type; the heads learn no other."""
-    rows = _outside_rows(config, component, limit)
+    only, when it names some), each of those weighing the n-gram model's ``everyday_weight``
+    in its regression. A fraud row
+    keeps its type (a knowledge type key) where the data has that type; the heads learn no
+    other."""
+    rows, extra = _outside_rows(config, component, limit)
     if not rows:
         return []
+    weight = config.ngram.everyday_weight if component == "ngram" else 1.0
     data_types = load_knowledge().dataset_types
     examples: list[Example] = []
     for index, row in enumerate(rows):
@@ -142,6 +147,7 @@ def outside_examples(
                 type_label=key if fraud and key in data_types else None,
                 file="outside",
                 group=f"outside-{row.get('id', index)}",
+                weight=weight if index >= len(rows) - extra else 1.0,
             )
         )
     return examples * config.outside_repeat
@@ -149,10 +155,12 @@ def outside_examples(
 
 def _outside_rows(
     config: TrainConfig, component: Component, limit: int | None
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], int]:
+    """The outside rows ``component`` learns, and how many of them, at the end of the
+    list, come from its ``everyday_splits`` and ``scam_splits``."""
     path = config.resolved_outside_rows()
     if path is None or component not in config.outside_components:
-        return []
+        return [], 0
     ngram = component == "ngram"
     wanted = set(config.outside_splits) | (set(config.ngram.more_splits) if ngram else set())
     all_rows = list(read_rows(path))
@@ -163,15 +171,17 @@ def _outside_rows(
         rows = [row for row in rows if row["label"] != "fraud" or _ngram_learns(config, row)]
     settings = config.ngram if ngram else config.encoder
     kinds = set(settings.everyday_kinds)
+    extra: list[dict[str, Any]] = []
     for splits, label in ((settings.everyday_splits, "normal"), (settings.scam_splits, "fraud")):
         more = set(splits) - wanted
         if more:
-            rows += [
+            extra += [
                 row
                 for row in _rows_of_splits(all_rows, more, path)
                 if row["label"] == label and (not kinds or row.get("kind") in kinds)
             ]
-    return rows if limit is None else rows[: limit // 4]
+    kept = rows + extra if limit is None else (rows + extra)[: limit // 4]
+    return kept, max(0, len(kept) - len(rows))
 
 
 def _rows_of_splits(
@@ -213,7 +223,7 @@ def genuine_advert_pairs(
         return []
     scams = sum(
         1
-        for row in _outside_rows(config, "encoder", limit)
+        for row in _outside_rows(config, "encoder", limit)[0]
         if row["label"] == "fraud" and row.get("kind") in ADVERT_KINDS
     )
     genuine = [row for row in rows if row["file"] == DATA_FILES[0] and row["label"] == "normal"]

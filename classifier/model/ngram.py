@@ -114,9 +114,11 @@ class NgramModel:
         config: NgramConfig,
         seed: int,
         types: Sequence[str | None] | None = None,
+        weights: Sequence[float] | None = None,
     ) -> NgramModel:
         """Fit on texts (already in the form the model will see at inference); ``types``
-        gives each fraud row's type key (None when unknown)."""
+        gives each fraud row's type key (None when unknown), ``weights`` each row's weight
+        in both regressions (None = every row 1)."""
         from sklearn.linear_model import LogisticRegression
 
         vectorizer = _vectorizer(config)
@@ -127,7 +129,8 @@ class NgramModel:
             random_state=seed,
             class_weight="balanced" if config.balanced else None,
         )
-        regression.fit(features, np.asarray(labels, dtype=bool))
+        sample_weight = None if weights is None else np.asarray(weights, dtype=np.float64)
+        regression.fit(features, np.asarray(labels, dtype=bool), sample_weight=sample_weight)
         type_weights = None
         typed = [i for i, kind in enumerate(types or ()) if kind is not None and labels[i]]
         if types is not None and len({types[i] for i in typed}) > 1:
@@ -137,7 +140,11 @@ class NgramModel:
                 random_state=seed,
                 class_weight="balanced" if config.balanced_types else None,
             )
-            by_type.fit(features[typed], [types[i] for i in typed])
+            by_type.fit(
+                features[typed],
+                [types[i] for i in typed],
+                sample_weight=None if sample_weight is None else sample_weight[typed],
+            )
             coef, intercept = by_type.coef_, by_type.intercept_
             if len(by_type.classes_) == 2:
                 # scikit-learn keeps one row for two classes (the second's logit); a zero

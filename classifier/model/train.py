@@ -113,6 +113,7 @@ def train_ngram(config: TrainConfig, out_dir: Path, limit: int | None) -> StageR
         config.ngram,
         config.seed,
         types=[type_key(e.type_label) if e.type_label else None for e in examples],
+        weights=[e.weight for e in examples] if any(e.weight != 1.0 for e in examples) else None,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save(out_dir / NGRAM_FILE)

@@ -205,6 +205,17 @@ def test_the_ngram_model_learns_its_own_splits_and_only_the_everyday_rows_of_oth
     }
     assert len(outside_examples(config, "ngram")) == 3
     assert len(outside_examples(config, "encoder")) == 2  # the encoder: outside_splits only
+    # everyday_weight weighs the rows of everyday_splits alone.
+    lighter = config.model_copy(
+        update={"ngram": NgramConfig(everyday_splits=["b"], everyday_weight=0.5)}
+    )
+    weights = {e.text: e.weight for e in outside_examples(lighter, "ngram")}
+    assert weights == {
+        model_text("刷单日赚三百"): 1.0,
+        model_text("妈，我到家了"): 1.0,
+        model_text("您的快递已放驿站"): 0.5,
+    }
+    assert {e.weight for e in outside_examples(lighter, "encoder")} == {1.0}
     both = TrainConfig(
         outside_rows=path,
         outside_splits=["a"],

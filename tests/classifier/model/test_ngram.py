@@ -92,3 +92,19 @@ def test_balanced_types_give_a_rare_type_its_share() -> None:
         return distribution["task_rebate"]
 
     assert rare_share(True) > rare_share(False)
+
+
+def test_a_row_that_weighs_less_pulls_the_regression_less() -> None:
+    from classifier.model.config import NgramConfig
+
+    # The same text as a scam and as an everyday row: their weights decide between them.
+    texts = ["验证码请发给我", "验证码请发给我", "今晚回家吃饭", "兼职刷单日结"]
+    labels = [True, False, False, True]
+    config = NgramConfig(min_df=1, balanced=False)
+
+    def score(everyday_weight: float) -> float:
+        weights = [1.0, everyday_weight, 1.0, 1.0]
+        model = NgramModel.fit(texts, labels, config, seed=1, weights=weights)
+        return model.predict(["验证码请发给我"])[0]
+
+    assert score(0.2) > score(1.0) > score(5.0)
