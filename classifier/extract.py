@@ -143,8 +143,10 @@ _SAFE_KEYWORD: Final = re.compile(
     r"|(?:资金)?(?:清查|监管|核查|验资)(?:账户|帐户)"
 )
 _HAN: Final = "\u4e00-\u9fff"
+# "姓名和身份证号" lists what a caller knew, it names nobody: a conjunction after the label
+# is not a name's first character.
 _HOLDER: Final = re.compile(
-    r"(?:户名|收款人|开户名|账户名|帐户名|姓名|名字)(?:是|为)?:? ?"
+    r"(?:户名|收款人|开户名|账户名|帐户名|姓名|名字)(?:是|为)?:? ?(?![和与及跟或、])"
     rf"(?P<name>[{_HAN}]{{2,4}}?)(?=[^{_HAN}]|$|[请的转汇并后卡账帐开银身电手联即马立])"
 )
 _ACCOUNT_DIGITS: Final = re.compile(r"(?<![0-9])[0-9]{10,25}(?![0-9])")

@@ -154,6 +154,9 @@ def test_safe_account_is_not_the_callers_phone_number() -> None:
 
 def test_safe_account_needs_a_payee() -> None:
     assert of_kind("公检法没有所谓的安全账户，请勿转账。", K.SAFE_ACCOUNT) == []
+    # "姓名和身份证" is what a caller knew, not a payee's name.
+    warning = "对方报出我的姓名和身份证后四位，说要转给公安。公安不会让你转钱到“安全账户”。"
+    assert of_kind(warning, K.SAFE_ACCOUNT) == []
 
 
 # ---------------------------------------------------------------------------------------
