@@ -243,6 +243,10 @@ def test_a_number_reported_as_the_caller_is_not_a_callback_number(text: str) -> 
         "【中国移动】尊敬的客户，您已成功为亲情号码13907316652开通话费代付业务，本月代付话费58.00元。",
         "【中国联通】您已为号码18651023847成功申请副卡，请持户口本到自有营业厅激活。",
         "【中国移动】根据相关要求，您名下号码13812674509需进行实名信息复核，请携带身份证到营业厅办理。",
+        "【中国移动】您已为副卡15068213374开通“青少年守护”服务，如需关闭请登录中国移动APP。",
+        "【农业银行】您尾号4502账户的预留手机号变更为186 0751 3364。如非本人操作请致电95599。",
+        # A carrier's own line from abroad is one of its official numbers.
+        "【中国联通】欢迎来到泰国！联通客服+86 18610010010，拨打免费。",
     ],
 )
 def test_the_number_a_notice_is_about_is_not_a_callback_number(text: str) -> None:
