@@ -128,9 +128,8 @@ def outside_examples(
     ``more_splits`` (likewise). Each component also learns the everyday rows of its own
     ``everyday_splits`` and the scams of its own ``scam_splits`` (of its ``everyday_kinds``
     only, when it names some), each of those weighing the n-gram model's ``everyday_weight``
-    in its regression. A fraud row
-    keeps its type (a knowledge type key) where the data has that type; the heads learn no
-    other."""
+    in its regression. A fraud row keeps its type (a knowledge type key) where the data has
+    that type; the heads learn no other."""
     rows, extra = _outside_rows(config, component, limit)
     if not rows:
         return []
