@@ -151,6 +151,9 @@ _HOLDER: Final = re.compile(
 )
 _ACCOUNT_DIGITS: Final = re.compile(r"(?<![0-9])[0-9]{10,25}(?![0-9])")
 _MOBILE_ONLY: Final = re.compile(r"(?:86)?1[3-9][0-9]{9}")
+# Toll-free lines (Taiwan's 0800, the mainland's 400 / 800) that the phone parser may leave
+# unread: a helpline quoted in a warning, never a payee's account.
+_TOLL_FREE: Final = re.compile(r"0800[0-9]{6}|[48]00[0-9]{7}")
 _SAFE_WINDOW: Final = 60
 
 # (start, end, value, account_type) of one payee detail, normalised coordinates.
@@ -173,6 +176,7 @@ class _Payees:
             start, end = digits.to_norm(*match.span())
             if (
                 _MOBILE_ONLY.fullmatch(match.group())
+                or _TOLL_FREE.fullmatch(match.group())
                 or card_spans.overlaps(start, end)
                 or phone_spans.overlaps(start, end)
             ):

@@ -152,6 +152,12 @@ def test_safe_account_is_not_the_callers_phone_number() -> None:
     assert of_kind(alert, K.PHONE) != []
 
 
+def test_safe_account_is_not_a_toll_free_helpline() -> None:
+    alert = "歹徒要求將存款交付監管帳戶。如有疑問請撥打健保署免付費專線0800-030-598或165查證。"
+    assert of_kind(alert, K.SAFE_ACCOUNT) == []
+    assert of_kind("请转入安全账户 6228 4800 1884 7735 512", K.SAFE_ACCOUNT) != []
+
+
 def test_safe_account_needs_a_payee() -> None:
     assert of_kind("公检法没有所谓的安全账户，请勿转账。", K.SAFE_ACCOUNT) == []
     # "姓名和身份证" is what a caller knew, not a payee's name.
