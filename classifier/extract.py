@@ -20,7 +20,12 @@ from typing import Final
 
 from classifier.entities import Entity, EntityKind
 from classifier.extract_common import Hit, View, context_before
-from classifier.extract_numbers import find_amounts, find_bank_cards, find_phones
+from classifier.extract_numbers import (
+    SERVICE_NUMBER,
+    find_amounts,
+    find_bank_cards,
+    find_phones,
+)
 from classifier.extract_urls import find_emails, find_urls
 from classifier.normalize import (
     NormalizedText,
@@ -151,9 +156,9 @@ _HOLDER: Final = re.compile(
 )
 _ACCOUNT_DIGITS: Final = re.compile(r"(?<![0-9])[0-9]{10,25}(?![0-9])")
 _MOBILE_ONLY: Final = re.compile(r"(?:86)?1[3-9][0-9]{9}")
-# Toll-free lines (Taiwan's 0800, the mainland's 400 / 800) that the phone parser may leave
-# unread: a helpline quoted in a warning, never a payee's account.
-_TOLL_FREE: Final = re.compile(r"0800[0-9]{6}|[48]00[0-9]{7}")
+# Toll-free lines (Taiwan's 0800, the mainland's 400 / 800 service numbers) that the phone
+# parser may leave unread: a helpline quoted in a warning, never a payee's account.
+_TOLL_FREE: Final = re.compile(rf"0800[0-9]{{6}}|{SERVICE_NUMBER.pattern}")
 _SAFE_WINDOW: Final = 60
 
 # (start, end, value, account_type) of one payee detail, normalised coordinates.

@@ -19,7 +19,13 @@ import phonenumbers
 from classifier.entities import EntityKind
 from classifier.extract_common import Hit, View, context_before, luhn_valid
 
-__all__ = ["find_amounts", "find_bank_cards", "find_phones", "parse_chinese_number"]
+__all__ = [
+    "SERVICE_NUMBER",
+    "find_amounts",
+    "find_bank_cards",
+    "find_phones",
+    "parse_chinese_number",
+]
 
 # ---------------------------------------------------------------------------------------
 # Phones
@@ -30,7 +36,8 @@ _PHONE_CANDIDATE: Final = re.compile(
     r"(?<![0-9])(?:\((?P<area>0[0-9]{2,3})\) ?)?(?P<plus>\+|00)?(?P<digits>[0-9]{5,15})(?![0-9])"
 )
 _MOBILE: Final = re.compile(r"1[3-9][0-9]{9}")
-_SERVICE: Final = re.compile(r"(?:400|800)[0-9]{7}")
+# The mainland's 400 / 800 service lines (national digits).
+SERVICE_NUMBER: Final = re.compile(r"(?:400|800)[0-9]{7}")
 _SHORT_CODE: Final = re.compile(r"9[56][0-9]{3,4}")
 _VIRTUAL_OPERATOR_PREFIXES: Final = frozenset({"162", "165", "167", "170", "171"})
 # A number right after these is an order / parcel / staff number, not a phone or a card.
@@ -61,7 +68,7 @@ def _domestic(national: str) -> _PhoneInfo | None:
             "valid": "true" if _is_valid(national, "CN") else "false",
         }
         return "+86" + national, attrs
-    if _SERVICE.fullmatch(national):
+    if SERVICE_NUMBER.fullmatch(national):
         return "+86" + national, {
             "category": "service_400_800",
             "region": "CN",
@@ -96,7 +103,7 @@ def classify_phone(digits: str, international: bool) -> _PhoneInfo | None:
     if international:
         if digits.startswith("86"):
             national = digits[2:]
-            domestic = _MOBILE.fullmatch(national) or _SERVICE.fullmatch(national)
+            domestic = _MOBILE.fullmatch(national) or SERVICE_NUMBER.fullmatch(national)
             return _domestic(national if domestic or national.startswith("0") else "0" + national)
         return _foreign(digits)
     if len(digits) == 13 and digits.startswith("86") and _MOBILE.fullmatch(digits[2:]):
