@@ -201,6 +201,10 @@ def test_plain_clause_phrases_skip_denials_and_conditional_warnings() -> None:
     points = "phishing_platform.carrier_points_cash"
     assert points in _ids("【中国移动】您的话费积分可兑换现金298元，请尽快登录领取。")
     assert points not in _ids("中国移动不会发送积分兑换现金的链接。")
+    wholesale = "fake_customer_service.installment_setting"
+    assert wholesale in _ids("客服：您的账户被误设为批发商会员，每月将自动扣款。")
+    assert wholesale not in _ids("诈骗集团假冒电商客服，谎称“误设为批发商会员”，要求操作ATM。")
+    assert wholesale not in _ids("ATM没有解除分期功能，银行不会请您操作转账。")
 
 
 def test_a_plain_clause_match_quotes_the_flags_own_words() -> None:
