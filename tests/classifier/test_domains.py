@@ -15,7 +15,16 @@ def findings(host: str) -> set[DomainFinding]:
 
 
 @pytest.mark.parametrize(
-    "host", ["icbc.com.cn", "www.icbc.com.cn", "mybank.icbc.com.cn", "12306.cn"]
+    "host",
+    [
+        "icbc.com.cn",
+        "www.icbc.com.cn",
+        "mybank.icbc.com.cn",
+        "12306.cn",
+        # Government-only suffixes: "10000" is one typo from China Unicom's 10010.
+        "10000.gov.tw",
+        "www.immd.gov.hk",
+    ],
 )
 def test_official_hosts_are_recognised(host: str) -> None:
     assert findings(host) == {DomainFinding.OFFICIAL}
