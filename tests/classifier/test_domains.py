@@ -24,6 +24,10 @@ def findings(host: str) -> set[DomainFinding]:
         # Government-only suffixes: "10000" is one typo from China Unicom's 10010.
         "10000.gov.tw",
         "www.immd.gov.hk",
+        "my.gov.au",
+        "www.ird.govt.nz",
+        "www.mofa.go.jp",
+        "www.hikorea.go.kr",
     ],
 )
 def test_official_hosts_are_recognised(host: str) -> None:
