@@ -36,16 +36,21 @@ _PLAIN_CLAUSE_START = rf"(?:^|{_CLAUSE_BREAK})(?!{_IN_CLAUSE}*(?:{_WARNING_WORDS
 # "不会让你转", "不要相信"), never at a bare "不会" or "不要" (a scam's "不要挂电话，打开屏幕
 # 共享" keeps its flag, and so does "不会收取任何费用，请先转账到安全账户": the comma ends the
 # denial). NegEx-style scoping written by hand: no library scopes Chinese negation.
+# Regional words count as their Mandarin twins: 不得 / 唔得 ("won't", Sichuanese and
+# Cantonese), 喊 ("tell someone to"), 覅 / 勿要 / 莫 / 甭 ("don't"), 唔使 ("no need").
+_WONT = r"(?:不会|唔会|从不|从来不|绝不|决不|不得|唔得)"
+_DONT = r"(?:不要|请勿|切勿|千万不要|千万别|别|勿|唔好|覅|勿要|莫|甭)"
+_NO_NEED = r"(?:无需|无须|不需要|不用|唔使|唔需要|甭)"
 _DENIAL = re.compile(
-    r"(?:不会|唔会|从不|从来不|绝不|决不)(?:主动|再)?(?:要求|以|通过|透过|向|私下|打电话|电话|发短信|私聊)"
-    r"|(?:不会|唔会|从不|从来不|绝不|决不)(?:主动)?(?:让|叫)"
+    rf"{_WONT}(?:主动|再)?(?:要求|以|通过|透过|向|私下|打电话|电话|发短信|私聊)"
+    rf"|{_WONT}(?:主动)?(?:让|叫|喊)"
     r"(?:任何人|家长|学生|同学|客户|大家|老人|你们|您|你)?"
     r"(?:把|往|将|转|交|缴|付|汇|下载|安装|装|共享|开|扫|加|提供|报|点|填|输|操作)"
-    r"|(?:不要|请勿|切勿|千万不要|千万别|别|勿|唔好)(?:相信|轻信|理会|听信|信)"
-    r"|(?:无需|不需要|不用)(?:您|你)?(?:提供|缴纳|支付|下载|转账|操作|交|联系)"
+    rf"|{_DONT}(?:相信|轻信|理会|听信|信)"
+    rf"|{_NO_NEED}(?:您|你)?(?:提供|缴纳|支付|下载|转账|操作|交|联系)"
     # ... or ends right before a flag that starts with the verb itself ("不需要您|提供验证码")
-    r"|(?:无需|无须|不需要|不用)(?:您|你)?$"
-    r"|(?:不要|别|千万别|千万不要|请勿|切勿)(?:再)?(?:交|缴|付|转)(?:什么|任何|所谓)"
+    rf"|{_NO_NEED}(?:您|你)?$"
+    rf"|{_DONT}(?:再)?(?:交|缴|付|转)(?:什么|任何|所谓)"
     r"|不存在|没有所谓"
 )
 _DENIAL_WINDOW = 24  # characters before the flag that may hold its denial

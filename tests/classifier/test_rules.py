@@ -266,6 +266,18 @@ def test_a_denial_just_before_a_flag_that_starts_with_its_verb() -> None:
     assert code in _ids("为了核实身份，请提供验证码。")
 
 
+def test_a_denial_in_regional_words() -> None:
+    safe, code = "common.safe_account", "common.asks_verification_code"
+    assert safe not in _ids("公安局从来不得喊你把钱转到安全账户。")  # Sichuanese
+    assert safe in _ids("喊你把钱转到安全账户。")
+    assert code not in _ids("唔使你提供验证码。")  # Cantonese
+    assert code in _ids("请提供验证码。")
+    assert "common.unfreeze_fee" not in _ids("莫交任何解冻金。")
+    assert "common.unfreeze_fee" in _ids("先交解冻金。")
+    # "不得不" is "have to": a demand, not a denial
+    assert safe in _ids("我们不得不让你把钱转到安全账户。")
+
+
 def test_a_denial_written_with_the_taiwanese_through() -> None:
     unhook = "fake_customer_service.installment_setting"
     assert unhook not in _ids("蝦皮不會透過LINE或電話要求您操作ATM解除分期。")
