@@ -389,6 +389,19 @@ def test_a_cure_for_sale_a_subsidy_by_qr_and_a_deposit_by_personal_code_are_flag
     )
 
 
+def test_a_quotation_sent_by_criminals_is_a_warning() -> None:
+    link = "common.click_link"
+    warning = "近期有不法分子群发“您的退税待领取，请点击 gs-tax.cc 办理”短信。"
+    assert link not in _ids(warning)
+    assert link in _ids("“您的退税待领取，请点击 gs-tax.cc 办理”")
+
+
+def test_not_listening_to_a_caller_is_a_denial() -> None:
+    fee = "common.unfreeze_fee"
+    assert fee not in _ids("别听谁打电话说要交什么解冻费，法院打钱不收钱的。")
+    assert fee in _ids("听我说，要交解冻费才能提现。")
+
+
 def test_a_quotation_called_illegal_fundraising_is_a_warning() -> None:
     warning = "大姨千万别去！那种“养老投资”“预售床位”都是非法集资。"
     assert "fake_investment.care_bed_presale" not in _ids(warning)
