@@ -33,9 +33,9 @@ _PLAIN_CLAUSE_START = rf"(?:^|{_CLAUSE_BREAK})(?!{_IN_CLAUSE}*(?:{_WARNING_WORDS
 # ("我们不会要求您把钱转到安全账户", "请不要相信任何要求共享屏幕的客服", "无需您提供验证码").
 # Every red flag is checked against it, unlike the clause-wide _WARNING_WORDS above: it only
 # looks at the few characters before the flag, and only at a negated request ("不会要求",
-# "不会让你转", "不要相信"), never at a bare "不会" or "不要" (a scam's "不要挂电话，打开屏幕
-# 共享" keeps its flag, and so does "不会收取任何费用，请先转账到安全账户": the comma ends the
-# denial). NegEx-style scoping written by hand: no library scopes Chinese negation.
+# "不会让你转", "不要相信", "别听谁说"), never at a bare "不会" or "不要" (a scam's "不要挂电话，
+# 打开屏幕共享" keeps its flag, and so does "不会收取任何费用，请先转账到安全账户": the comma
+# ends the denial). NegEx-style scoping written by hand: no library scopes Chinese negation.
 # Regional words count as their Mandarin twins: 不得 / 唔得 ("won't", Sichuanese and
 # Cantonese), 喊 ("tell someone to"), 覅 / 勿要 / 莫 / 甭 ("don't"), 唔使 ("no need").
 _WONT = r"(?:不会|唔会|从不|从来不|绝不|决不|不得|唔得)"
@@ -46,8 +46,7 @@ _DENIAL = re.compile(
     rf"|{_WONT}(?:主动)?(?:让|叫|喊)"
     r"(?:任何人|家长|学生|同学|客户|大家|老人|你们|您|你)?"
     r"(?:把|往|将|转|交|缴|付|汇|下载|安装|装|共享|开|扫|加|提供|报|点|填|输|操作)"
-    rf"|{_DONT}(?:相信|轻信|理会|听信|信)"
-    rf"|{_DONT}听(?:谁|别人|人家|陌生人|任何人|他们|对方)"
+    rf"|{_DONT}(?:相信|轻信|理会|听信|信|听(?:谁|别人|人家|陌生人|任何人|他们|对方))"
     rf"|{_NO_NEED}(?:您|你)?(?:提供|缴纳|支付|下载|转账|操作|交|联系)"
     # ... or ends right before a flag that starts with the verb itself ("不需要您|提供验证码")
     rf"|{_NO_NEED}(?:您|你)?$"
