@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -23,7 +24,7 @@ from classifier.model.fusion import Fusion, features
 from classifier.model.type_fusion import TypeEvidence
 from classifier.normalize import NormalizedText, normalize
 from classifier.payments import payment_request
-from classifier.rules import RuleEngine, RuleHit, RuleScore, noisy_or, score_hits
+from classifier.rules import RuleEngine, RuleHit, RuleScore, called_fake, noisy_or, score_hits
 from classifier.verdict import Evidence, EvidenceKind, RiskLevel, Submission, Verdict
 from knowledge import Knowledge, load_knowledge
 
@@ -69,6 +70,24 @@ class Signals(NamedTuple):
     indicators: float
     rule_types: dict[str, float]
     damping: float = 1.0  # the factor the rules' benign flags scaled ``rules`` by
+
+
+# What a domain finding still weighs when the message itself calls that link fake: a warning
+# that quotes a lookalike ("网址是 yb-gov.cc，是假的") is not a message that sends you there.
+# The finding stays in the evidence, so the user still sees which link imitates whom.
+_CALLED_FAKE_FACTOR = 0.25
+
+
+def _weaken_if_called_fake(item: Evidence, norm: NormalizedText) -> Evidence:
+    """``item`` with a quarter of its weight when it is a domain finding whose link the
+    message calls fake in the same sentence (``classifier.rules.called_fake``)."""
+    if not item.source.startswith("domain:") or item.span is None:
+        return item
+    start = bisect_left(norm.starts, item.span[0])
+    end = bisect_left(norm.starts, item.span[1])
+    if not called_fake(norm.text, start, end):
+        return item
+    return replace(item, weight=item.weight * _CALLED_FAKE_FACTOR)
 
 
 class Analyzer:
@@ -136,13 +155,14 @@ class Analyzer:
     def _indicator_evidence(self, prepared: _Prepared) -> list[Evidence]:
         """What the extracted indicators say by themselves (no injected lookups)."""
         organisations = self.knowledge.organisations
-        return [
+        evidence = [
             *entity_evidence(prepared.entities, self._domains, organisations),
             *callback_evidence(prepared.norm, prepared.entities, organisations),
             *signed_link_evidence(
                 prepared.norm.text, prepared.entities, self._domains, organisations
             ),
         ]
+        return [_weaken_if_called_fake(item, prepared.norm) for item in evidence]
 
     async def _model_scores(self, prepared: Sequence[_Prepared]) -> Sequence[ModelScores | None]:
         if self.model is None:

@@ -149,6 +149,26 @@ def quoted_as_scam(text: str, start: int, end: int) -> bool:
     return _QUOTE_INTRO.search(intro) is not None or _QUOTE_VERDICT.search(verdict) is not None
 
 
+# A link the message itself calls fake, in the sentence around it ("域名是xszz-gov.cn.cc，不是
+# 政府网站", "那个网址 ybj-gov.cn.top 是假的", "千万别点：…"): a warning that quotes the
+# lookalike, not a message that sends you to it. Measured on the read parts: of the messages with a
+# lookalike-domain finding, 11 everyday ones and 3 scams (victims asking "是不是假的" are not
+# matched) have such words in the link's sentence. Hand-written, like the scoping above.
+_CALLED_FAKE = re.compile(
+    r"不是[^。!?\n]{0,8}(?:网站|网址|域名|官网|链接|网页)|(?<!不)是假(?:的|网站|网址|链接)"
+    r"|一看就是?假|明显是假|假(?:网站|网址|链接|域名)|钓鱼(?:网站|链接|网址|短信)"
+    r"|别点|不要点|千万别|千万不要|勿点|切勿点击|山寨|仿冒"
+)
+_CALLED_FAKE_REACH = 30  # characters on each side of the link, within its sentence
+
+
+def called_fake(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around ``text[start:end]`` (normalised text) calls it fake."""
+    before = _SENTENCE_BREAK.split(text[max(0, start - _CALLED_FAKE_REACH) : start])[-1]
+    after = _SENTENCE_BREAK.split(text[end : end + _CALLED_FAKE_REACH])[0]
+    return _CALLED_FAKE.search(before) is not None or _CALLED_FAKE.search(after) is not None
+
+
 def _negated(text: str, span: tuple[int, int]) -> bool:
     return denied(text, span[0]) or dismissed(text, *span) or quoted_as_scam(text, *span)
 

@@ -244,6 +244,7 @@ def test_a_number_reported_as_the_caller_is_not_a_callback_number(text: str) -> 
         "【中国联通】您已为号码18651023847成功申请副卡，请持户口本到自有营业厅激活。",
         "【中国移动】根据相关要求，您名下号码13812674509需进行实名信息复核，请携带身份证到营业厅办理。",
         "【中国移动】您已为副卡15068213374开通“青少年守护”服务，如需关闭请登录中国移动APP。",
+        "【中国移动】您已成功办理“亲情号码”业务，已添加139 2071 4486，如非本人办理请拨打10086。",
         "【农业银行】您尾号4502账户的预留手机号变更为186 0751 3364。如非本人操作请致电95599。",
         # A carrier's own line from abroad is one of its official numbers.
         "【中国联通】欢迎来到泰国！联通客服+86 18610010010，拨打免费。",
@@ -286,3 +287,40 @@ def test_a_signed_notice_with_someone_elses_link_warns() -> None:
 )
 def test_own_links_shorteners_imitations_and_untagged_messages_are_not(text: str) -> None:
     assert _link_not_official(text) == []
+
+
+def _domain_weights(text: str) -> list[float]:
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    return [
+        item.weight
+        for item in verdict.evidence
+        if item.source.startswith("domain:") and item.source != "domain:official"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "家长群里转的助学金链接千万别点！域名是xszz-gov.cn.cc，不是政府网站。",
+        "爸，那个网址 ybj-gov.cn.top 是假的，别在上面输卡号。",
+        "網址是bli-gov-tw.cc，一看就假的，官網明明是bli.gov.tw。",
+    ],
+)
+def test_a_lookalike_link_the_message_calls_fake_weighs_little(text: str) -> None:
+    # A warning that quotes the lookalike still shows it, at a quarter of its weight.
+    (weight,) = _domain_weights(text)
+    assert 0 < weight <= 0.25
+    verdict = default_analyzer().analyze_offline(Submission(text=text))
+    assert verdict.risk in (RiskLevel.SAFE, RiskLevel.LOW), verdict.to_json()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【医保局】您的医保卡已冻结，请点击 yb-gov.cn-jfx.top 解冻，逾期作废。",
+        # A victim who asks has not called it fake.
+        "我点了 xianyu-jiaoyi.top 付了钱，又要交保证金，这个网址是不是假的？",
+    ],
+)
+def test_a_lookalike_link_sent_or_only_doubted_keeps_its_weight(text: str) -> None:
+    assert max(_domain_weights(text)) >= 0.6

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from classifier.normalize import normalize
-from classifier.rules import RuleEngine, RuleHit, noisy_or, score_hits
+from classifier.rules import RuleEngine, RuleHit, called_fake, noisy_or, score_hits
 from classifier.verdict import EvidenceKind
 from knowledge import load_knowledge
 
@@ -514,3 +514,20 @@ def test_official_anti_fraud_notices_and_warnings_among_friends_are_benign() -> 
 def test_a_landlord_who_keeps_the_account_is_no_changed_account() -> None:
     assert "other.landlord" in _ids("房东：我换了张新卡，房租打到这张卡上。")
     assert "other.landlord" not in _ids("房租一样汇到原本的合库帐户就可以，我没有换帐户喔。")
+
+
+@pytest.mark.parametrize(
+    ("text", "link", "expected"),
+    [
+        ("域名是xszz-gov.cn.cc,不是政府网站", "xszz-gov.cn.cc", True),
+        ("大家千万别点:ylbt-gov.cc", "ylbt-gov.cc", True),
+        ("那个网址10000tw-gov.cc是假的", "10000tw-gov.cc", True),
+        ("请点击ylbt-gov.cc领取补贴", "ylbt-gov.cc", False),
+        ("这个网址xianyu-jiaoyi.top是不是假的?", "xianyu-jiaoyi.top", False),
+        # Only the link's own sentence counts.
+        ("别点陌生链接。请点击ylbt-gov.cc领取补贴", "ylbt-gov.cc", False),
+    ],
+)
+def test_called_fake_reads_the_links_own_sentence(text: str, link: str, expected: bool) -> None:
+    start = text.index(link)
+    assert called_fake(text, start, start + len(link)) is expected
