@@ -151,9 +151,10 @@ def quoted_as_scam(text: str, start: int, end: int) -> bool:
 
 # A link the message itself calls fake, in the sentence around it ("域名是xszz-gov.cn.cc，不是
 # 政府网站", "那个网址 ybj-gov.cn.top 是假的", "千万别点：…"): a warning that quotes the
-# lookalike, not a message that sends you to it. Measured on the read parts: of the messages with a
-# lookalike-domain finding, 11 everyday ones and 3 scams (victims asking "是不是假的" are not
-# matched) have such words in the link's sentence. Hand-written, like the scoping above.
+# lookalike, not a message that sends you to it. Measured on the read parts: of the messages
+# with a domain finding (40 everyday, 1,505 scams), 11 everyday ones and one scam (a victim's
+# story that its other words still flag) have such words in the link's sentence; a victim who
+# asks "是不是假的" is not matched. Hand-written, like the scoping above.
 _CALLED_FAKE = re.compile(
     r"不是[^。!?\n]{0,8}(?:网站|网址|域名|官网|链接|网页)|(?<!不)是假(?:的|网站|网址|链接)"
     r"|一看就是?假|明显是假|假(?:网站|网址|链接|域名)|钓鱼(?:网站|链接|网址|短信)"
