@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -83,9 +82,7 @@ def _weaken_if_called_fake(item: Evidence, norm: NormalizedText) -> Evidence:
     message calls fake in the same sentence (``classifier.rules.called_fake``)."""
     if not item.source.startswith("domain:") or item.span is None:
         return item
-    start = bisect_left(norm.starts, item.span[0])
-    end = bisect_left(norm.starts, item.span[1])
-    if not called_fake(norm.text, start, end):
+    if not called_fake(norm.text, *norm.from_original(*item.span)):
         return item
     return replace(item, weight=item.weight * _CALLED_FAKE_FACTOR)
 

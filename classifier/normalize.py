@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -133,6 +134,11 @@ class NormalizedText:
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the span `[start, end)` of `text` to the span of `original` it came from."""
         return _map_span(self.starts, self.ends, start, end)
+
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        """The span of `text` made from the characters `original[start:end]` (the inverse
+        of `to_original`, for spans that evidence and entities give in the original)."""
+        return bisect_left(self.starts, start), bisect_left(self.starts, end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,6 +175,17 @@ def test_to_original_points_at_what_the_user_sent() -> None:
     assert original[a:b] == "Ｖ\u200b信"
 
 
+def test_from_original_inverts_to_original() -> None:
+    original = "请加Ｖ\u200b信：ＫＦ＿８８９９"
+    norm = normalize(original)
+    start = original.index("ＫＦ")
+    a, b = norm.from_original(start, len(original))
+    assert norm.text[a:b] == "kf_8899"
+    assert norm.to_original(a, b) == (start, len(original))
+    a, b = norm.from_original(2, 5)  # Ｖ, the zero-width space and 信
+    assert norm.text[a:b] == "微信"
+
+
 def test_to_original_of_collapsed_and_expanded_characters() -> None:
     norm = normalize("a   b ㎞")
     assert norm.text == "a b km"
